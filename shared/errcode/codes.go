@@ -1,0 +1,122 @@
+package errcode
+
+// Generic request errors.
+const (
+	BadRequest      Code = "bad_request"
+	BodyTooLarge    Code = "body_too_large"
+	NotFound        Code = "not_found"
+	Unauthorized    Code = "unauthorized"
+	Forbidden       Code = "forbidden"
+	CSRFFailed      Code = "csrf_failed"
+	TooManyRequests Code = "too_many_requests"
+	Internal        Code = "internal"
+	Unavailable     Code = "unavailable"
+)
+
+// Identity document rules.
+const (
+	DocTypeInvalid      Code = "doc_type_invalid"
+	DocNumberRequired   Code = "doc_number_required"
+	DocNumberFormat     Code = "doc_number_format"
+	DocNumberChecksum   Code = "doc_number_checksum"
+	DocNumberBirthDate  Code = "doc_number_birth_date"
+	DocNumberRegion     Code = "doc_number_region"
+	RegionInvalid       Code = "region_invalid"
+	RegionMismatch      Code = "region_mismatch"
+	PermitNumberInvalid Code = "permit_number_invalid"
+	LocalIDInvalid      Code = "local_id_invalid"
+	NameRequired        Code = "name_required"
+	NameInvalid         Code = "name_invalid"
+	NameSeparator       Code = "name_separator"
+	NameTooLong         Code = "name_too_long"
+	ValidityTermInvalid Code = "validity_term_invalid"
+	ValidityTermAge     Code = "validity_term_age"
+	ValidFromInvalid    Code = "valid_from_invalid"
+	ValidFromFuture     Code = "valid_from_future"
+	ValidUntilMismatch  Code = "valid_until_mismatch"
+	DocumentExpired     Code = "document_expired"
+	EthnicityInvalid    Code = "ethnicity_invalid"
+	PasswordRequired    Code = "password_required"
+	PasswordTooShort    Code = "password_too_short"
+	PasswordTooLong     Code = "password_too_long"
+	PasswordCommon      Code = "password_common"
+	PasswordPersonal    Code = "password_personal"
+	PasswordMismatch    Code = "password_mismatch"
+	PhoneInvalid        Code = "phone_invalid"
+	EmailInvalid        Code = "email_invalid"
+	AgreementRequired   Code = "agreement_required"
+	CodeSourceInvalid   Code = "code_source_invalid"
+)
+
+// Flow errors.
+const (
+	CaptchaRequired     Code = "captcha_required"
+	CaptchaFailed       Code = "captcha_failed"
+	CaptchaExpired      Code = "captcha_expired"
+	CodeRequired        Code = "code_required"
+	CodeInvalid         Code = "code_invalid"
+	CodeExpired         Code = "code_expired"
+	CodeTooManyAttempts Code = "code_too_many_attempts"
+	CodeRateLimited     Code = "code_rate_limited"
+	DocNumberTaken      Code = "doc_number_taken"
+	SignInFailed        Code = "sign_in_failed"
+	AccountLocked       Code = "account_locked"
+	SessionExpired      Code = "session_expired"
+)
+
+var messages = map[Code]string{
+	BadRequest:      "请求格式不正确，请刷新页面后重试",
+	BodyTooLarge:    "提交的内容过大",
+	NotFound:        "页面或资源不存在",
+	Unauthorized:    "请先登录",
+	Forbidden:       "您没有权限进行此操作",
+	CSRFFailed:      "页面已过期，请刷新后重试",
+	TooManyRequests: "操作过于频繁，请稍后再试",
+	Internal:        "系统繁忙，请稍后再试",
+	Unavailable:     "服务暂时不可用，请稍后再试",
+
+	DocTypeInvalid:      "请选择身份证件类型",
+	DocNumberRequired:   "请填写有效身份证件号码",
+	DocNumberFormat:     "身份证件号码应为18位，由数字和字母X组成",
+	DocNumberChecksum:   "身份证件号码校验位不正确，请核对",
+	DocNumberBirthDate:  "身份证件号码中的出生日期不正确",
+	DocNumberRegion:     "身份证件号码中的地区代码不正确",
+	RegionInvalid:       "请选择地区",
+	RegionMismatch:      "所选地区与身份证件号码不符",
+	PermitNumberInvalid: "通行证号码格式不正确",
+	LocalIDInvalid:      "港澳台当地身份证件号码不正确",
+	NameRequired:        "请填写与身份证件一致的姓名",
+	NameInvalid:         "姓名只能包含汉字和间隔符“·”，不能包含数字、空格或其他符号",
+	NameSeparator:       "间隔符“·”不能位于姓名首尾，也不能连续出现",
+	NameTooLong:         "姓名过长",
+	ValidityTermInvalid: "请选择身份证件有效时间段",
+	ValidityTermAge:     "身份证件有效时间段与持证人签发时的年龄不符",
+	ValidFromInvalid:    "请选择身份证件有效开始日期",
+	ValidFromFuture:     "身份证件有效开始日期不能晚于今天",
+	ValidUntilMismatch:  "身份证件有效截止日期与有效时间段不符",
+	DocumentExpired:     "身份证件已过有效期，不能注册",
+	EthnicityInvalid:    "请选择民族",
+	PasswordRequired:    "请输入密码",
+	PasswordTooShort:    "密码应为8位以上",
+	PasswordTooLong:     "密码不能超过64位",
+	PasswordCommon:      "该密码过于常见，容易被猜到，请换一个",
+	PasswordPersonal:    "密码不能使用身份证件号码、手机号码或出生日期",
+	PasswordMismatch:    "两次输入的密码不一致",
+	PhoneInvalid:        "请输入正确的手机号码",
+	EmailInvalid:        "请输入正确的邮箱地址",
+	AgreementRequired:   "请阅读并同意《中国教师资格网注册协议》",
+	CodeSourceInvalid:   "请选择验证码来源",
+
+	CaptchaRequired:     "请向右拖动滑块填充拼图",
+	CaptchaFailed:       "拼图未对齐，请重试",
+	CaptchaExpired:      "图形验证码已失效，请重新拖动滑块",
+	CodeRequired:        "请输入验证码",
+	CodeInvalid:         "验证码不正确",
+	CodeExpired:         "验证码已失效，请重新获取",
+	CodeTooManyAttempts: "验证码错误次数过多，请重新获取",
+	CodeRateLimited:     "获取验证码过于频繁，请稍后再试",
+	DocNumberTaken:      "该身份证件号码已注册，请直接登录；如忘记密码，请使用“忘记密码”",
+	SignInFailed:        "证件号码或密码错误",
+	AccountLocked:       "登录失败次数过多，请稍后再试",
+	SessionExpired:      "登录已过期，请重新登录",
+}

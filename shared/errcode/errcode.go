@@ -1,0 +1,43 @@
+// Package errcode defines the stable error codes of jszg, each with the one Chinese message a user
+// sees. The server sends the code in every error response and the Wasm client shows the message;
+// because both compile this package, the wording is defined exactly once.
+package errcode
+
+// Code is a stable, machine-readable error identifier. Codes never change once published; the
+// API's clients switch on them.
+type Code string
+
+// Error is a rule or flow failure: a code, optionally tied to the form field it concerns.
+type Error struct {
+	Code  Code   `json:"code"`
+	Field string `json:"field,omitempty"`
+}
+
+// New returns an error with the given code and no field.
+func New(c Code) *Error { return &Error{Code: c} }
+
+// AtField returns an error with the given code tied to a form field (the API's JSON field name).
+func AtField(field string, c Code) *Error { return &Error{Code: c, Field: field} }
+
+// Error returns the Chinese message, so an *Error can be shown as it is.
+func (e *Error) Error() string { return e.Code.Message() }
+
+// Message returns the Chinese message for the code; an unknown code gets the generic one.
+func (c Code) Message() string {
+	if m, ok := messages[c]; ok {
+		return m
+	}
+	return messages[Internal]
+}
+
+// Known reports whether c is a defined code.
+func (c Code) Known() bool { _, ok := messages[c]; return ok }
+
+// All returns every defined code (for documentation and tests).
+func All() []Code {
+	out := make([]Code, 0, len(messages))
+	for c := range messages {
+		out = append(out, c)
+	}
+	return out
+}
