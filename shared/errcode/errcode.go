@@ -11,6 +11,8 @@ type Code string
 type Error struct {
 	Code  Code   `json:"code"`
 	Field string `json:"field,omitempty"`
+	// RetryAfter, in seconds, says when a refused request may be repeated (limits, lockouts).
+	RetryAfter int `json:"retry_after,omitempty"`
 }
 
 // New returns an error with the given code and no field.
@@ -18,6 +20,9 @@ func New(c Code) *Error { return &Error{Code: c} }
 
 // AtField returns an error with the given code tied to a form field (the API's JSON field name).
 func AtField(field string, c Code) *Error { return &Error{Code: c, Field: field} }
+
+// Later returns an error with the given code that may be retried after the given seconds.
+func Later(c Code, seconds int) *Error { return &Error{Code: c, RetryAfter: max(seconds, 1)} }
 
 // Error returns the Chinese message, so an *Error can be shown as it is.
 func (e *Error) Error() string { return e.Code.Message() }
@@ -41,3 +46,10 @@ func All() []Code {
 	}
 	return out
 }
+
+// FormError lists every rejected field of a form, so that a page can mark them all at once.
+type FormError struct {
+	Errors []*Error
+}
+
+func (e *FormError) Error() string { return e.Errors[0].Error() }

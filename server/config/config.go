@@ -1,0 +1,118 @@
+// Package config reads the server's settings from the environment. Every setting has a default
+// that gives the one-command local run: the embedded store under ./data, local stand-ins for
+// SMS, e-mail, WeChat and the real-name authority, on http://127.0.0.1:8080.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the server's settings.
+type Config struct {
+	Addr     string // JSZG_ADDR, listen address
+	LogLevel slog.Level
+
+	MongoURI string // MONGODB_URI; empty starts the embedded store
+	Database string // JSZG_DB
+	DataDir  string // JSZG_DATA_DIR, the embedded store's files
+
+	// Secret keys code hashes and CSRF tokens (JSZG_SECRET, at least 32 characters). Empty: one
+	// is made at first start and kept in the database, so every instance shares it.
+	Secret string
+
+	WebDir string // JSZG_WEB_DIR, the built Wasm client and static files
+
+	CaptchaOff bool // JSZG_CAPTCHA=off: load tests only, refused with real providers
+
+	SMSProvider string // JSZG_SMS_PROVIDER: "" (local stand-in) or "tencent"
+	Tencent     TencentSMS
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed
+	// (JSZG_TRUSTED_PROXIES, comma-separated addresses or CIDRs).
+	TrustedProxies []string
+	// ReturnHosts are the business systems a sign-in may return to (JSZG_RETURN_HOSTS).
+	ReturnHosts []string
+
+	ShutdownTimeout time.Duration
+}
+
+// TencentSMS configures Tencent Cloud SMS.
+type TencentSMS struct {
+	SecretID, SecretKey, Region, AppID, SignName, TemplateID, Endpoint string
+}
+
+// StandIns reports whether the local stand-ins are in use (no real provider configured): only
+// then are the developer pages (/dev/outbox …) served.
+func (c *Config) StandIns() bool { return c.SMSProvider == "" }
+
+// FromEnv reads the configuration.
+func FromEnv() (*Config, error) {
+	c := &Config{
+		Addr:            env("JSZG_ADDR", "127.0.0.1:8080"),
+		MongoURI:        os.Getenv("MONGODB_URI"),
+		Database:        env("JSZG_DB", "jszg"),
+		DataDir:         env("JSZG_DATA_DIR", "data"),
+		Secret:          os.Getenv("JSZG_SECRET"),
+		WebDir:          env("JSZG_WEB_DIR", "web"),
+		CaptchaOff:      os.Getenv("JSZG_CAPTCHA") == "off",
+		SMSProvider:     os.Getenv("JSZG_SMS_PROVIDER"),
+		TrustedProxies:  list(os.Getenv("JSZG_TRUSTED_PROXIES")),
+		ReturnHosts:     list(os.Getenv("JSZG_RETURN_HOSTS")),
+		ShutdownTimeout: 15 * time.Second,
+		Tencent: TencentSMS{
+			SecretID:   os.Getenv("JSZG_SMS_TENCENT_SECRET_ID"),
+			SecretKey:  os.Getenv("JSZG_SMS_TENCENT_SECRET_KEY"),
+			Region:     env("JSZG_SMS_TENCENT_REGION", "ap-guangzhou"),
+			AppID:      os.Getenv("JSZG_SMS_TENCENT_APP_ID"),
+			SignName:   os.Getenv("JSZG_SMS_TENCENT_SIGN_NAME"),
+			TemplateID: os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_ID"),
+			Endpoint:   os.Getenv("JSZG_SMS_TENCENT_ENDPOINT"),
+		},
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("JSZG_LOG_LEVEL", "info"))); err != nil {
+		return nil, fmt.Errorf("JSZG_LOG_LEVEL: %w", err)
+	}
+	return c, c.Check()
+}
+
+// Check refuses settings that are inconsistent or unsafe.
+func (c *Config) Check() error {
+	switch c.SMSProvider {
+	case "":
+	case "tencent":
+		t := c.Tencent
+		if t.SecretID == "" || t.SecretKey == "" || t.AppID == "" || t.SignName == "" || t.TemplateID == "" {
+			return fmt.Errorf("JSZG_SMS_PROVIDER=tencent needs JSZG_SMS_TENCENT_SECRET_ID, _SECRET_KEY, _APP_ID, _SIGN_NAME and _TEMPLATE_ID")
+		}
+	default:
+		return fmt.Errorf("JSZG_SMS_PROVIDER: unknown provider %q (want tencent, or unset for the local stand-in)", c.SMSProvider)
+	}
+	if c.CaptchaOff && !c.StandIns() {
+		return fmt.Errorf("JSZG_CAPTCHA=off is only allowed with the local stand-ins, never with real providers")
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return fmt.Errorf("JSZG_SECRET must be at least 32 characters")
+	}
+	return nil
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func list(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,353 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"jszg/server/account"
+	"jszg/server/testenv"
+	"jszg/shared/api"
+	"jszg/shared/errcode"
+)
+
+func TestRegisterSignInAndSignOut(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(1, "13812345678")
+	if st, e := c.register(req); st != http.StatusCreated {
+		t.Fatalf("register: %d %+v", st, e)
+	}
+	if st, e := c.signIn(req.DocNumber, req.Password); e != nil {
+		t.Fatalf("sign in: %d %+v", st, e)
+	}
+	var me api.Me
+	if st, e := c.do("GET", "/api/me", nil, &me); e != nil {
+		t.Fatalf("me: %d %+v", st, e)
+	}
+	want := api.Me{DocNumber: "11****" + req.DocNumber[16:], Name: "*****力", Sex: "男", BirthDate: "1990-**-**",
+		Phone: "138****5678", Email: "a*****@example.com", RealNameState: "none"}
+	if me.DocNumber != want.DocNumber || me.Name != want.Name || me.Sex != want.Sex || me.BirthDate != want.BirthDate ||
+		me.Phone != want.Phone || me.Email != want.Email || me.RealNameState != want.RealNameState {
+		t.Fatalf("me = %+v\nwant masked fields like %+v", me, want)
+	}
+	if st, e := c.do("DELETE", "/api/session", nil, nil); st != http.StatusNoContent {
+		t.Fatalf("sign out: %d %+v", st, e)
+	}
+	if st, e := c.do("GET", "/api/me", nil, nil); st != http.StatusUnauthorized {
+		t.Fatalf("me after sign-out: %d %+v", st, e)
+	}
+}
+
+func TestRegistrationReportsEveryBadField(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(2, "12345")
+	req.DocNumber = "110101199005151239" // wrong check character (unless it happens to be right)
+	if req.DocNumber == idNumber("19900515", 123) {
+		req.DocNumber = "110101199005151230"
+	}
+	req.Name = "Li Lei"
+	req.PasswordConfirm = "something else"
+	req.Agreed = false
+	req.Captcha = "unused"
+	st, e := c.do("POST", "/api/register", req, nil)
+	if st != http.StatusBadRequest || e == nil {
+		t.Fatalf("got %d %+v", st, e)
+	}
+	got := map[string]errcode.Code{}
+	for _, f := range e.Fields {
+		got[f.Field] = f.Code
+		if f.Message != f.Code.Message() {
+			t.Errorf("%s: message %q is not the code's Chinese message", f.Field, f.Message)
+		}
+	}
+	for field, code := range map[string]errcode.Code{
+		"doc_number": errcode.DocNumberChecksum, "name": errcode.NameInvalid, "phone": errcode.PhoneInvalid,
+		"password_confirm": errcode.PasswordMismatch, "agreed": errcode.AgreementRequired, "code": errcode.CodeRequired,
+	} {
+		if got[field] != code {
+			t.Errorf("field %s: got %q, want %q (all: %v)", field, got[field], code, got)
+		}
+	}
+}
+
+func TestRegistrationNeedsCaptchaAndRightCode(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(3, "13912345678")
+	req.Code = c.smsCode(req.Phone)
+	// No captcha pass.
+	if _, e := c.do("POST", "/api/register", req, nil); e == nil || e.Code != errcode.CaptchaRequired {
+		t.Fatalf("without captcha: %+v", e)
+	}
+	// A wrong code is reported at the code field and the code stays usable.
+	right := req.Code
+	req.Code = "000000"
+	if right == "000000" {
+		req.Code = "000001"
+	}
+	req.Captcha = c.captcha()
+	if _, e := c.do("POST", "/api/register", req, nil); e == nil || e.Code != errcode.CodeInvalid || e.Field != "code" {
+		t.Fatalf("wrong code: %+v", e)
+	}
+	req.Code, req.Captcha = right, c.captcha()
+	if st, e := c.do("POST", "/api/register", req, nil); st != http.StatusCreated {
+		t.Fatalf("right code after a wrong one: %d %+v", st, e)
+	}
+	// A captcha pass is single use.
+	pass := c.captcha()
+	var r api.SendCodeResponse
+	c.do("POST", "/api/codes/sms", api.SendCodeRequest{Phone: "13700000000", Purpose: "register", Captcha: pass}, &r)
+	if _, e := c.do("POST", "/api/codes/sms", api.SendCodeRequest{Phone: "13700000001", Purpose: "register", Captcha: pass}, nil); e == nil || e.Code != errcode.CaptchaRequired {
+		t.Fatalf("reused pass: %+v", e)
+	}
+}
+
+func TestSecondRegistrationOfANumberIsRefused(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(4, "13812345670")
+	if st, e := c.register(req); st != http.StatusCreated {
+		t.Fatalf("first: %d %+v", st, e)
+	}
+	req.Phone = "13812345671"
+	st, e := c.register(req)
+	if st != http.StatusConflict || e.Code != errcode.DocNumberTaken || e.Field != "doc_number" {
+		t.Fatalf("second: %d %+v", st, e)
+	}
+}
+
+func TestConcurrentRegistrationsOfOneNumberMakeOneAccount(t *testing.T) {
+	env := testenv.Start(t)
+	const n = 6
+	reqs := make([]api.RegisterRequest, n)
+	clients := make([]*client, n)
+	for i := range reqs {
+		clients[i] = newClient(t, env)
+		reqs[i] = registration(5, "1381234560"+string(rune('0'+i)))
+		reqs[i].Code = clients[i].smsCode(reqs[i].Phone)
+		reqs[i].Captcha = clients[i].captcha()
+	}
+	var created, taken atomic.Int32
+	var wg sync.WaitGroup
+	for i := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, e := clients[i].do("POST", "/api/register", reqs[i], nil)
+			switch {
+			case st == http.StatusCreated:
+				created.Add(1)
+			case e != nil && e.Code == errcode.DocNumberTaken:
+				taken.Add(1)
+			default:
+				t.Errorf("unexpected %d %+v", st, e)
+			}
+		}()
+	}
+	wg.Wait()
+	if created.Load() != 1 || taken.Load() != n-1 {
+		t.Fatalf("created %d, taken %d; want 1 and %d", created.Load(), taken.Load(), n-1)
+	}
+	count, _ := env.Server.Store.DB.Collection("accounts").CountDocuments(context.Background(), bson.M{"doc_number": reqs[0].DocNumber})
+	if count != 1 {
+		t.Fatalf("%d accounts for one number", count)
+	}
+}
+
+func TestRegisteringAgainArchivesALegacyAccount(t *testing.T) {
+	env := testenv.Start(t)
+	ctx := context.Background()
+	req := registration(6, "13812345672")
+	legacy := &account.Account{ID: account.NewID(), DocType: api.DocIDCard, DocNumber: req.DocNumber, Name: "旧账号",
+		PasswordHash: "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", RealName: account.RealNameNone,
+		CreatedAt: time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC)}
+	if err := account.New(env.Server.Store).Create(ctx, legacy); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, env)
+	var res api.RegisterResponse
+	req.Code = c.smsCode(req.Phone)
+	req.Captcha = c.captcha()
+	if st, e := c.do("POST", "/api/register", req, &res); st != http.StatusCreated || !res.ArchivedLegacy {
+		t.Fatalf("register over legacy: %d %+v %+v", st, e, res)
+	}
+	if st, e := c.signIn(req.DocNumber, req.Password); e != nil {
+		t.Fatalf("sign in to the new account: %d %+v", st, e)
+	}
+	var old account.Account
+	if err := env.Server.Store.DB.Collection("accounts").FindOne(ctx, bson.M{"_id": legacy.ID}).Decode(&old); err != nil {
+		t.Fatal(err)
+	}
+	if old.ArchivedAt == nil || old.LiveKey == req.DocNumber {
+		t.Fatalf("legacy account not archived: %+v", old)
+	}
+}
+
+func TestSignInErrorSaysNothingAboutTheAccount(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(7, "13812345673")
+	c.register(req)
+	_, wrongPassword := c.signIn(req.DocNumber, "not the password")
+	_, noAccount := c.signIn(idNumber("19800101", 8), "not the password")
+	if wrongPassword == nil || noAccount == nil || !reflect.DeepEqual(wrongPassword, noAccount) {
+		t.Fatalf("wrong password: %+v; no account: %+v; want the same answer", wrongPassword, noAccount)
+	}
+	if wrongPassword.Code != errcode.SignInFailed || wrongPassword.Message != "证件号码或密码错误" {
+		t.Fatalf("answer %+v", wrongPassword)
+	}
+}
+
+func TestFiftyConcurrentWrongPasswordsGetFiveChecks(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(9, "13812345674")
+	c.register(req)
+	passes := make([]string, 50)
+	for i := range passes {
+		passes[i] = c.captcha()
+	}
+	var failed, locked atomic.Int32
+	var wg sync.WaitGroup
+	for i := range passes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := newClient(t, env)
+			_, e := cl.do("POST", "/api/session", api.SignInRequest{DocNumber: req.DocNumber, Password: "wrong password " + string(rune('a'+i%26)), Captcha: passes[i]}, nil)
+			switch {
+			case e != nil && e.Code == errcode.SignInFailed:
+				failed.Add(1)
+			case e != nil && e.Code == errcode.AccountLocked:
+				locked.Add(1)
+				if e.RetryAfter <= 0 || e.RetryAfter > 15*60 {
+					t.Errorf("retry after %d", e.RetryAfter)
+				}
+			default:
+				t.Errorf("unexpected %+v", e)
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() != 5 || locked.Load() != 45 {
+		t.Fatalf("%d checked, %d locked; want 5 and 45", failed.Load(), locked.Load())
+	}
+	// Locked means locked, even for the right password.
+	if _, e := c.signIn(req.DocNumber, req.Password); e == nil || e.Code != errcode.AccountLocked {
+		t.Fatalf("right password while locked: %+v", e)
+	}
+}
+
+func TestClientAddressIsSlowedAfterManyFailures(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	for i := 0; i < 30; i++ {
+		if _, e := c.signIn(idNumber("19800101", i), "wrong password"); e == nil || e.Code != errcode.SignInFailed {
+			t.Fatalf("failure %d: %+v", i, e)
+		}
+	}
+	st, e := c.signIn(idNumber("19800101", 31), "wrong password")
+	if st != http.StatusTooManyRequests || e.Code != errcode.TooManyRequests || e.RetryAfter <= 0 {
+		t.Fatalf("31st failure from one address: %d %+v", st, e)
+	}
+}
+
+func TestWritesNeedTheCSRFTokenAndTheSameOrigin(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(10, "13812345675")
+	c.register(req)
+	c.signIn(req.DocNumber, req.Password)
+	token := c.csrf
+	c.csrf = ""
+	if st, e := c.do("DELETE", "/api/session", nil, nil); st != http.StatusForbidden || e.Code != errcode.CSRFFailed {
+		t.Fatalf("sign-out without token: %d %+v", st, e)
+	}
+	c.csrf = "forged"
+	if st, _ := c.do("DELETE", "/api/session", nil, nil); st != http.StatusForbidden {
+		t.Fatalf("sign-out with a forged token: %d", st)
+	}
+	c.csrf = token
+	// A cross-site form post is refused before anything else.
+	r, _ := http.NewRequest("POST", env.URL+"/api/session", strings.NewReader(`{}`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Origin", "https://evil.example")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-origin sign-in: %d", resp.StatusCode)
+	}
+	if st, _ := c.do("DELETE", "/api/session", nil, nil); st != http.StatusNoContent {
+		t.Fatalf("sign-out with the token: %d", st)
+	}
+}
+
+func TestBadRequestsGetClearErrors(t *testing.T) {
+	env := testenv.Start(t)
+	post := func(ctype, body string) (int, string) {
+		r, _ := http.NewRequest("POST", env.URL+"/api/register", strings.NewReader(body))
+		if ctype != "" {
+			r.Header.Set("Content-Type", ctype)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e api.ErrorResponse
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, string(e.Code)
+	}
+	for _, tc := range []struct {
+		name, ctype, body string
+		status            int
+		code              errcode.Code
+	}{
+		{"not JSON", "application/json", "{", 400, errcode.BadRequest},
+		{"form post", "application/x-www-form-urlencoded", "a=b", 400, errcode.BadRequest},
+		{"JSON too large", "application/json", `{"name":"` + strings.Repeat("a", 70<<10) + `"}`, 413, errcode.BodyTooLarge},
+	} {
+		st, code := post(tc.ctype, tc.body)
+		if st != tc.status || code != string(tc.code) {
+			t.Errorf("%s: %d %s, want %d %s", tc.name, st, code, tc.status, tc.code)
+		}
+	}
+	// A body over the server's limit is refused from its Content-Length, before it is read.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(env.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /api/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 2<<20)
+	big, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	if big.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("2 MiB body: %d", big.StatusCode)
+	}
+	resp, err := http.Get(env.URL + "/api/nothing-here")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Fatalf("unknown API path: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"jszg/server/code"
+	"jszg/shared/api"
+	"jszg/shared/errcode"
+)
+
+// status is the one place where error codes become HTTP statuses.
+func status(c errcode.Code) int {
+	switch c {
+	case errcode.Unauthorized, errcode.SessionExpired, errcode.SignInFailed:
+		return http.StatusUnauthorized
+	case errcode.Forbidden, errcode.CSRFFailed:
+		return http.StatusForbidden
+	case errcode.NotFound:
+		return http.StatusNotFound
+	case errcode.DocNumberTaken:
+		return http.StatusConflict
+	case errcode.BodyTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case errcode.Unavailable:
+		return http.StatusServiceUnavailable
+	case errcode.Internal:
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+// errorHandler turns every error a handler returns into an api.ErrorResponse.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var (
+			form *errcode.FormError
+			e    *errcode.Error
+			rl   *code.RateLimited
+			fe   *fiber.Error
+		)
+		switch {
+		case errors.As(err, &form):
+			body := api.ErrorResponse{Code: form.Errors[0].Code, Message: form.Errors[0].Error(), Field: form.Errors[0].Field}
+			for _, f := range form.Errors {
+				body.Fields = append(body.Fields, api.FieldError{Field: f.Field, Code: f.Code, Message: f.Error()})
+			}
+			return c.Status(http.StatusBadRequest).JSON(body)
+		case errors.As(err, &e):
+			return writeError(c, e)
+		case errors.As(err, &rl):
+			return writeError(c, errcode.Later(errcode.CodeRateLimited, int(rl.RetryAfter.Seconds()+0.999)))
+		case errors.As(err, &fe):
+			switch fe.Code {
+			case http.StatusRequestEntityTooLarge:
+				return writeError(c, errcode.New(errcode.BodyTooLarge))
+			case http.StatusNotFound, http.StatusMethodNotAllowed:
+				return writeError(c, errcode.New(errcode.NotFound))
+			case http.StatusBadRequest, http.StatusUnsupportedMediaType:
+				return writeError(c, errcode.New(errcode.BadRequest))
+			}
+		}
+		log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		return writeError(c, errcode.New(errcode.Internal))
+	}
+}
+
+func writeError(c *fiber.Ctx, e *errcode.Error) error {
+	body := api.ErrorResponse{Code: e.Code, Message: e.Error(), Field: e.Field, RetryAfter: e.RetryAfter}
+	if e.Field != "" {
+		body.Fields = []api.FieldError{{Field: e.Field, Code: e.Code, Message: e.Error()}}
+	}
+	if e.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(e.RetryAfter))
+	}
+	return c.Status(status(e.Code)).JSON(body)
+}

@@ -1,0 +1,176 @@
+// Package httpapi is the HTTP face of the account centre: Fiber handlers that decode a request
+// type from shared/api, call a flow, and write the response. Handlers stay thin; errors become
+// HTTP statuses in one place (errors.go); sessions, CSRF and the origin check are middleware.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"jszg/server/account"
+	"jszg/server/audit"
+	"jszg/server/captcha"
+	"jszg/server/clock"
+	"jszg/server/code"
+	"jszg/server/outbox"
+	"jszg/server/registration"
+	"jszg/server/session"
+	"jszg/server/signin"
+	"jszg/shared/api"
+	"jszg/shared/errcode"
+)
+
+// MaxBody bounds every request body. JSON requests are far smaller (maxJSON); the limit leaves
+// room for the three ID photos of a manual review (each under 190 KB).
+const (
+	MaxBody = 1 << 20
+	maxJSON = 64 << 10
+)
+
+// SMSSender delivers SMS verification codes.
+type SMSSender interface {
+	SendCode(ctx context.Context, phone, code string, validMinutes int) error
+}
+
+// WeChatStatus tells whether an account is bound to the service account.
+type WeChatStatus interface {
+	BoundOpenID(ctx context.Context, accountID string) (string, error)
+}
+
+// Deps are what the handlers call.
+type Deps struct {
+	Log      *slog.Logger
+	Clock    clock.Clock
+	Captcha  *captcha.Service
+	Codes    *code.Service
+	SMS      SMSSender
+	Register *registration.Flow
+	SignIn   *signin.Flow
+	Sessions *session.Sessions
+	Accounts *account.Accounts
+	Audit    *audit.Log
+	WeChat   WeChatStatus   // nil when the service account is not wired
+	Outbox   *outbox.Outbox // nil unless the local stand-ins are on
+	Health   func(ctx context.Context) error
+	// TrustedProxies are believed for the client address (X-Forwarded-For).
+	TrustedProxies []string
+}
+
+// API is the Fiber application and the router of signed-in routes, for other packages (WeChat
+// binding, the web client) to mount theirs on.
+type API struct {
+	App    *fiber.App
+	Authed fiber.Router // /api/me: session and CSRF checked
+	d      Deps
+}
+
+// New builds the application with every API route.
+func New(d Deps) *API {
+	app := fiber.New(fiber.Config{
+		AppName:                 "jszg",
+		BodyLimit:               MaxBody,
+		ReadTimeout:             15 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             90 * time.Second,
+		DisableStartupMessage:   true,
+		ErrorHandler:            errorHandler(d.Log),
+		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
+	})
+	a := &API{App: app, d: d}
+	app.Use(a.recoverPanics, a.accessLog)
+	app.Get("/healthz", a.healthz)
+
+	r := app.Group("/api", a.noStore, a.sameOrigin)
+	r.Get("/openapi.json", a.openapi)
+	r.Get("/captcha", a.newCaptcha)
+	r.Post("/captcha/:id", a.solveCaptcha)
+	r.Post("/codes/sms", a.sendSMSCode)
+	r.Post("/register", a.register)
+	r.Post("/session", a.signIn)
+	r.Delete("/session", a.requireSession, a.checkCSRF, a.signOut)
+	r.Get("/me", a.requireSession, a.me)
+	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
+
+	if d.Outbox != nil {
+		app.Get("/dev/outbox.json", a.outboxJSON)
+		app.Get("/dev/outbox", a.outboxPage)
+	}
+	return a
+}
+
+// NotFound answers unknown API paths with a JSON 404; call it after every route is mounted.
+func (a *API) NotFound() {
+	a.App.Use("/api", func(c *fiber.Ctx) error { return errcode.New(errcode.NotFound) })
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// decode reads a JSON body into v. Only application/json is accepted: a cross-site HTML form
+// cannot send it without a CORS preflight, which this server never grants.
+func decode(c *fiber.Ctx, v any) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return errcode.New(errcode.BadRequest)
+	}
+	if len(c.Body()) > maxJSON {
+		return errcode.New(errcode.BodyTooLarge)
+	}
+	if err := json.Unmarshal(c.Body(), v); err != nil {
+		return errcode.New(errcode.BadRequest)
+	}
+	return nil
+}
+
+func (a *API) healthz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if a.d.Health != nil {
+		if err := a.d.Health(ctx); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+		}
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (a *API) newCaptcha(c *fiber.Ctx) error {
+	p, err := a.d.Captcha.Generate(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (a *API) solveCaptcha(c *fiber.Ctx) error {
+	var ans api.CaptchaAnswer
+	if err := decode(c, &ans); err != nil {
+		return err
+	}
+	pass, err := a.d.Captcha.Verify(c.UserContext(), c.Params("id"), ans)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pass)
+}
+
+func (a *API) register(c *fiber.Ctx) error {
+	var req api.RegisterRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	res, err := a.d.Register.Register(c.UserContext(), &req, c.IP())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(res)
+}

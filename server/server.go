@@ -1,0 +1,241 @@
+// Package server wires the account centre together: it opens the store, builds every flow with
+// its dependencies (real providers or the local stand-ins, as configured), mounts the HTTP API and
+// the web client, and runs until told to stop. cmd/jszg calls it; so does the test harness, so the
+// tests run exactly what production runs.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+
+	"jszg/server/account"
+	"jszg/server/audit"
+	"jszg/server/captcha"
+	"jszg/server/clock"
+	"jszg/server/code"
+	"jszg/server/config"
+	"jszg/server/httpapi"
+	"jszg/server/outbox"
+	"jszg/server/quota"
+	"jszg/server/registration"
+	"jszg/server/session"
+	"jszg/server/signin"
+	"jszg/server/sms"
+	"jszg/server/sms/smsfake"
+	"jszg/server/store"
+	"jszg/server/webui"
+)
+
+// Options are what tests change besides the configuration.
+type Options struct {
+	Clock      clock.Clock
+	Log        *slog.Logger
+	HashParams *account.HashParams // cheaper hashing in tests
+}
+
+// Server is the running account centre.
+type Server struct {
+	Config  *config.Config
+	Store   *store.Store
+	API     *httpapi.API
+	Captcha *captcha.Service
+	Outbox  *outbox.Outbox // nil with real providers
+	Clock   clock.Clock
+	log     *slog.Logger
+	closers []func()
+	cancel  context.CancelFunc
+}
+
+// New builds the server; it does not listen yet.
+func New(ctx context.Context, cfg *config.Config, o Options) (*Server, error) {
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	s := &Server{Config: cfg, Clock: o.Clock, log: o.Log}
+	st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: o.Log})
+	if err != nil {
+		return nil, err
+	}
+	s.Store = st
+	s.closers = append(s.closers, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		st.Close(ctx)
+	})
+	if err := s.build(ctx, o); err != nil {
+		s.Close()
+		return nil, err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go st.RunSweeper(bg, time.Minute, o.Clock.Now)
+	return s, nil
+}
+
+func (s *Server) build(ctx context.Context, o Options) error {
+	cfg, st, clk, log := s.Config, s.Store, s.Clock, s.log
+	secret, err := loadSecret(ctx, st, cfg.Secret)
+	if err != nil {
+		return err
+	}
+	if cfg.CaptchaOff {
+		log.Warn("JSZG_CAPTCHA=off: the slide captcha accepts anything; for load tests with local stand-ins only")
+	}
+	capt, err := captcha.New(st, clk, captcha.Options{Disabled: cfg.CaptchaOff})
+	if err != nil {
+		return err
+	}
+	s.Captcha = capt
+	quotas := quota.New(st, clk)
+	codes := code.New(st, clk, quotas, secret)
+	accounts := account.New(st)
+	hp := account.DefaultHashParams
+	if o.HashParams != nil {
+		hp = *o.HashParams
+	}
+	hasher := account.NewHasher(hp)
+	sessions := session.New(st, clk, secret)
+	auditLog := audit.New(st, clk, log)
+
+	sender, err := s.smsSender(cfg, st, clk)
+	if err != nil {
+		return err
+	}
+
+	for _, ensure := range []func(context.Context) error{
+		capt.EnsureIndexes, quotas.EnsureIndexes, codes.EnsureIndexes, accounts.EnsureIndexes,
+		sessions.EnsureIndexes, auditLog.EnsureIndexes,
+	} {
+		if err := ensure(ctx); err != nil {
+			return err
+		}
+	}
+
+	s.API = httpapi.New(httpapi.Deps{
+		Log:      log,
+		Clock:    clk,
+		Captcha:  capt,
+		Codes:    codes,
+		SMS:      sender,
+		Accounts: accounts,
+		Sessions: sessions,
+		Audit:    auditLog,
+		Outbox:   s.Outbox,
+		Register: &registration.Flow{
+			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, Audit: auditLog, Clock: clk,
+		},
+		SignIn: &signin.Flow{
+			Accounts: accounts, Hasher: hasher, Captcha: capt, Quotas: quotas, Sessions: sessions,
+			Audit: auditLog, Clock: clk, ReturnHosts: cfg.ReturnHosts,
+		},
+		Health:         func(ctx context.Context) error { return st.Client.Ping(ctx, nil) },
+		TrustedProxies: cfg.TrustedProxies,
+	})
+	s.API.NotFound()
+	return webui.Mount(s.API.App, webui.Config{WebDir: cfg.WebDir})
+}
+
+// smsSender is Tencent Cloud SMS when configured. Otherwise it is the same Tencent adapter
+// talking to a local stand-in of Tencent's API, which hands every message to the outbox: the
+// real adapter's code path runs in the local product too.
+func (s *Server) smsSender(cfg *config.Config, st *store.Store, clk clock.Clock) (httpapi.SMSSender, error) {
+	t := cfg.Tencent
+	tc := sms.TencentConfig{SecretID: t.SecretID, SecretKey: t.SecretKey, Region: t.Region, SdkAppID: t.AppID,
+		SignName: t.SignName, TemplateID: t.TemplateID, Endpoint: t.Endpoint}
+	if !cfg.StandIns() {
+		return sms.NewTencent(tc)
+	}
+	s.Outbox = outbox.New(st, clk)
+	box := s.Outbox
+	tc = sms.TencentConfig{SecretID: "AKIDlocalstandin", SecretKey: randomHex(16), SdkAppID: "1400000000",
+		SignName: "中国教师资格网", TemplateID: "100001"}
+	fake, err := smsfake.Start(smsfake.Config{
+		SecretID: tc.SecretID, SecretKey: tc.SecretKey, SdkAppID: tc.SdkAppID,
+		OnMessage: func(m smsfake.Message) {
+			if len(m.Params) < 2 {
+				return
+			}
+			var minutes int
+			fmt.Sscan(m.Params[1], &minutes)
+			phone := strings.TrimPrefix(m.Phone, "+86")
+			_ = box.Put(context.Background(), outbox.Message{Channel: "sms", To: phone, Text: outbox.SMSText(m.Params[0], minutes), Code: m.Params[0]})
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() { _ = fake.Close() })
+	tc.Endpoint = fake.URL
+	return sms.NewTencent(tc)
+}
+
+// Serve listens on ln until ctx ends, then shuts down gracefully: no new connections, requests
+// in flight get ShutdownTimeout to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.API.App.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	if err := s.API.App.ShutdownWithTimeout(s.Config.ShutdownTimeout); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Close releases the store and the stand-ins.
+func (s *Server) Close() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// loadSecret returns the configured secret or, without one, the secret kept in the database,
+// made by whichever instance starts first (an insert that only one can win).
+func loadSecret(ctx context.Context, st *store.Store, configured string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	c := st.DB.Collection("settings")
+	_, err := c.InsertOne(ctx, bson.M{"_id": "secret", "value": randomHex(32)})
+	if err != nil && !store.IsDuplicateKey(err) {
+		return nil, fmt.Errorf("store secret: %w", err)
+	}
+	var doc struct {
+		Value string `bson:"value"`
+	}
+	if err := c.FindOne(ctx, bson.M{"_id": "secret"}).Decode(&doc); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, fmt.Errorf("secret vanished")
+		}
+		return nil, err
+	}
+	return []byte(doc.Value), nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
