@@ -15,37 +15,46 @@ const (
 
 // Identity document rules.
 const (
-	DocTypeInvalid      Code = "doc_type_invalid"
-	DocNumberRequired   Code = "doc_number_required"
-	DocNumberFormat     Code = "doc_number_format"
-	DocNumberChecksum   Code = "doc_number_checksum"
-	DocNumberBirthDate  Code = "doc_number_birth_date"
-	DocNumberRegion     Code = "doc_number_region"
-	RegionInvalid       Code = "region_invalid"
-	RegionMismatch      Code = "region_mismatch"
-	PermitNumberInvalid Code = "permit_number_invalid"
-	LocalIDInvalid      Code = "local_id_invalid"
-	NameRequired        Code = "name_required"
-	NameInvalid         Code = "name_invalid"
-	NameSeparator       Code = "name_separator"
-	NameTooLong         Code = "name_too_long"
-	ValidityTermInvalid Code = "validity_term_invalid"
-	ValidityTermAge     Code = "validity_term_age"
-	ValidFromInvalid    Code = "valid_from_invalid"
-	ValidFromFuture     Code = "valid_from_future"
-	ValidUntilMismatch  Code = "valid_until_mismatch"
-	DocumentExpired     Code = "document_expired"
-	EthnicityInvalid    Code = "ethnicity_invalid"
-	PasswordRequired    Code = "password_required"
-	PasswordTooShort    Code = "password_too_short"
-	PasswordTooLong     Code = "password_too_long"
-	PasswordCommon      Code = "password_common"
-	PasswordPersonal    Code = "password_personal"
-	PasswordMismatch    Code = "password_mismatch"
-	PhoneInvalid        Code = "phone_invalid"
-	EmailInvalid        Code = "email_invalid"
-	AgreementRequired   Code = "agreement_required"
-	CodeSourceInvalid   Code = "code_source_invalid"
+	DocTypeInvalid       Code = "doc_type_invalid"
+	DocNumberRequired    Code = "doc_number_required"
+	DocNumberFormat      Code = "doc_number_format"
+	DocNumberChecksum    Code = "doc_number_checksum"
+	DocNumberBirthDate   Code = "doc_number_birth_date"
+	DocNumberRegion      Code = "doc_number_region"
+	DocNumberIsPermit    Code = "doc_number_is_permit"
+	RegionInvalid        Code = "region_invalid"
+	RegionMismatch       Code = "region_mismatch"
+	PermitNumberRequired Code = "permit_number_required"
+	PermitNumberInvalid  Code = "permit_number_invalid"
+	PermitNumberRegion   Code = "permit_number_region"
+	LocalIDRequired      Code = "local_id_required"
+	LocalIDInvalid       Code = "local_id_invalid"
+	LocalIDChecksum      Code = "local_id_checksum"
+	NameRequired         Code = "name_required"
+	NameInvalid          Code = "name_invalid"
+	NameSeparator        Code = "name_separator"
+	NameTooLong          Code = "name_too_long"
+	ValidityTermInvalid  Code = "validity_term_invalid"
+	ValidityTermAge      Code = "validity_term_age"
+	ValidityTermPermit   Code = "validity_term_permit"
+	ValidFromInvalid     Code = "valid_from_invalid"
+	ValidFromFuture      Code = "valid_from_future"
+	ValidFromBeforeBirth Code = "valid_from_before_birth"
+	ValidUntilInvalid    Code = "valid_until_invalid"
+	ValidUntilMismatch   Code = "valid_until_mismatch"
+	DocumentExpired      Code = "document_expired"
+	EthnicityInvalid     Code = "ethnicity_invalid"
+	PasswordRequired     Code = "password_required"
+	PasswordTooShort     Code = "password_too_short"
+	PasswordTooLong      Code = "password_too_long"
+	PasswordCommon       Code = "password_common"
+	PasswordPersonal     Code = "password_personal"
+	PasswordMismatch     Code = "password_mismatch"
+	PhoneInvalid         Code = "phone_invalid"
+	EmailInvalid         Code = "email_invalid"
+	AgreementRequired    Code = "agreement_required"
+	CodeSourceInvalid    Code = "code_source_invalid"
+	CodeFormat           Code = "code_format"
 )
 
 // Flow errors.
@@ -75,37 +84,46 @@ var messages = map[Code]string{
 	Internal:        "系统繁忙，请稍后再试",
 	Unavailable:     "服务暂时不可用，请稍后再试",
 
-	DocTypeInvalid:      "请选择身份证件类型",
-	DocNumberRequired:   "请填写有效身份证件号码",
-	DocNumberFormat:     "身份证件号码应为18位，由数字和字母X组成",
-	DocNumberChecksum:   "身份证件号码校验位不正确，请核对",
-	DocNumberBirthDate:  "身份证件号码中的出生日期不正确",
-	DocNumberRegion:     "身份证件号码中的地区代码不正确",
-	RegionInvalid:       "请选择地区",
-	RegionMismatch:      "所选地区与身份证件号码不符",
-	PermitNumberInvalid: "通行证号码格式不正确",
-	LocalIDInvalid:      "港澳台当地身份证件号码不正确",
-	NameRequired:        "请填写与身份证件一致的姓名",
-	NameInvalid:         "姓名只能包含汉字和间隔符“·”，不能包含数字、空格或其他符号",
-	NameSeparator:       "间隔符“·”不能位于姓名首尾，也不能连续出现",
-	NameTooLong:         "姓名过长",
-	ValidityTermInvalid: "请选择身份证件有效时间段",
-	ValidityTermAge:     "身份证件有效时间段与持证人签发时的年龄不符",
-	ValidFromInvalid:    "请选择身份证件有效开始日期",
-	ValidFromFuture:     "身份证件有效开始日期不能晚于今天",
-	ValidUntilMismatch:  "身份证件有效截止日期与有效时间段不符",
-	DocumentExpired:     "身份证件已过有效期，不能注册",
-	EthnicityInvalid:    "请选择民族",
-	PasswordRequired:    "请输入密码",
-	PasswordTooShort:    "密码应为8位以上",
-	PasswordTooLong:     "密码不能超过64位",
-	PasswordCommon:      "该密码过于常见，容易被猜到，请换一个",
-	PasswordPersonal:    "密码不能使用身份证件号码、手机号码或出生日期",
-	PasswordMismatch:    "两次输入的密码不一致",
-	PhoneInvalid:        "请输入正确的手机号码",
-	EmailInvalid:        "请输入正确的邮箱地址",
-	AgreementRequired:   "请阅读并同意《中国教师资格网注册协议》",
-	CodeSourceInvalid:   "请选择验证码来源",
+	DocTypeInvalid:       "请选择身份证件类型",
+	DocNumberRequired:    "请填写有效身份证件号码",
+	DocNumberFormat:      "身份证件号码应为18位，由数字和字母X组成",
+	DocNumberChecksum:    "身份证件号码校验位不正确，请核对",
+	DocNumberBirthDate:   "身份证件号码中的出生日期不正确",
+	DocNumberRegion:      "身份证件号码中的地区代码不正确",
+	DocNumberIsPermit:    "该号码是港澳台居民居住证号码，请将身份证件类型选为“港澳台居民居住证”",
+	RegionInvalid:        "请选择地区",
+	RegionMismatch:       "所选地区与身份证件号码不符",
+	PermitNumberRequired: "请填写通行证号码",
+	PermitNumberInvalid:  "通行证号码格式不正确",
+	PermitNumberRegion:   "通行证号码与所选地区不符：香港居民的通行证号码以H开头，澳门居民的以M开头",
+	LocalIDRequired:      "请填写港澳台当地身份证件号码",
+	LocalIDInvalid:       "港澳台当地身份证件号码格式不正确",
+	LocalIDChecksum:      "港澳台当地身份证件号码校验位不正确，请核对",
+	NameRequired:         "请填写与身份证件一致的姓名",
+	NameInvalid:          "姓名只能包含汉字和间隔符“·”，不能包含数字、空格或其他符号",
+	NameSeparator:        "间隔符“·”不能位于姓名首尾，也不能连续出现",
+	NameTooLong:          "姓名不能超过30个字",
+	ValidityTermInvalid:  "请选择身份证件有效时间段",
+	ValidityTermAge:      "身份证件有效时间段与持证人签发时的年龄不符",
+	ValidityTermPermit:   "港澳台居民居住证的有效时间段为5年",
+	ValidFromInvalid:     "请选择身份证件有效开始日期",
+	ValidFromFuture:      "身份证件有效开始日期不能晚于今天",
+	ValidFromBeforeBirth: "身份证件有效开始日期不能早于出生日期",
+	ValidUntilInvalid:    "请选择身份证件有效截止日期",
+	ValidUntilMismatch:   "身份证件有效截止日期与有效时间段不符",
+	DocumentExpired:      "身份证件已过有效期，不能注册",
+	EthnicityInvalid:     "请选择民族",
+	PasswordRequired:     "请输入密码",
+	PasswordTooShort:     "密码应为8位以上",
+	PasswordTooLong:      "密码不能超过64位",
+	PasswordCommon:       "该密码过于常见，容易被猜到，请换一个",
+	PasswordPersonal:     "密码不能使用身份证件号码、手机号码或出生日期",
+	PasswordMismatch:     "两次输入的密码不一致",
+	PhoneInvalid:         "请输入正确的手机号码",
+	EmailInvalid:         "请输入正确的邮箱地址",
+	AgreementRequired:    "请阅读并同意《中国教师资格网注册协议》",
+	CodeSourceInvalid:    "请选择验证码来源",
+	CodeFormat:           "验证码应为6位数字",
 
 	CaptchaRequired:     "请向右拖动滑块填充拼图",
 	CaptchaFailed:       "拼图未对齐，请重试",

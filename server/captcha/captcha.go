@@ -1,0 +1,336 @@
+// Package captcha is the slide captcha (图形验证码, "向右拖动滑块填充拼图") that guards sending a
+// code, registering, signing in and starting a password reset. The server draws a background with
+// a puzzle-shaped gap and the tile that fills it, keeps the gap's x in the database (it is never
+// sent) and takes exactly one attempt per puzzle: the tile must be left within a few pixels of the
+// gap after a drag that looks like a person's (see drag.go for the rules). A solved puzzle yields
+// a pass, a random token stored only as its SHA-256, which one later request redeems once. Both
+// puzzles and passes live in the database, so any server instance can check what another issued.
+package captcha
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wenlng/go-captcha-assets/resources/imagesv2"
+	"github.com/wenlng/go-captcha-assets/resources/tiles"
+	"github.com/wenlng/go-captcha/v2/base/option"
+	"github.com/wenlng/go-captcha/v2/slide"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"golang.org/x/image/draw"
+
+	"jszg/server/clock"
+	"jszg/server/store"
+	"jszg/shared/api"
+	"jszg/shared/errcode"
+)
+
+// Collections. A puzzle document is {_id: puzzle id, x, expires_at}; a pass document is
+// {_id: SHA-256 of the pass, expires_at}.
+const (
+	puzzleCollection = "captcha_puzzles"
+	passCollection   = "captcha_passes"
+)
+
+// Picture geometry, in image pixels. 300 px wide fits the narrowest phones (320 CSS px) without
+// scaling; the client scales the picture if it must and converts the drag back to image pixels.
+const (
+	imageWidth    = 300
+	imageHeight   = 170
+	tileMinSize   = 50
+	tileMaxSize   = 56
+	jpegQuality   = 60 // the gap's edge stays crisp enough to aim at; the payload stays small
+	generateTries = 5
+)
+
+// Options tune the captcha; zero values take the defaults.
+type Options struct {
+	// Disabled turns the captcha into a formality (JSZG_CAPTCHA=off): every answer yields a pass
+	// and every pass redeems. Only for load tests run against local stand-ins.
+	Disabled bool
+	// Tolerance is how far, in pixels, the tile may be left from the gap. Default 6.
+	Tolerance int
+	// PuzzleTTL is how long a puzzle may be answered; PassTTL how long a pass may be redeemed.
+	// Default 2 minutes each.
+	PuzzleTTL, PassTTL time.Duration
+	// MinDrag is the shortest drag accepted, from press to release. Default 300 ms.
+	MinDrag time.Duration
+}
+
+// Service draws, checks and redeems slide captchas. It is safe for concurrent use.
+type Service struct {
+	st     *store.Store
+	clk    clock.Clock
+	opts   Options
+	slider slide.Captcha
+}
+
+// New returns the captcha service. The first call in a process decodes and scales every picture.
+func New(st *store.Store, clk clock.Clock, opts Options) (*Service, error) {
+	if opts.Tolerance <= 0 {
+		opts.Tolerance = 6
+	}
+	if opts.PuzzleTTL <= 0 {
+		opts.PuzzleTTL = 2 * time.Minute
+	}
+	if opts.PassTTL <= 0 {
+		opts.PassTTL = 2 * time.Minute
+	}
+	if opts.MinDrag <= 0 {
+		opts.MinDrag = 300 * time.Millisecond
+	}
+	slider, err := loadSlider()
+	if err != nil {
+		return nil, err
+	}
+	return &Service{st: st, clk: clk, opts: opts, slider: slider}, nil
+}
+
+// loadSlider decodes the pictures and builds the slide captcha once per process: it holds no
+// per-puzzle state, so every Service can share it, and the decoding is the expensive part.
+var loadSlider = sync.OnceValues(func() (slide.Captcha, error) {
+	backgrounds, err := imagesv2.GetImages()
+	if err != nil {
+		return nil, fmt.Errorf("load captcha backgrounds: %w", err)
+	}
+	// The pictures are 400×340; the library would cut a 300×170 window out of them at random,
+	// which shows a meaningless fragment. Scaled to the width first, the window shows the scene.
+	for i, bg := range backgrounds {
+		backgrounds[i] = scaleToWidth(bg, imageWidth)
+	}
+	shapes, err := tiles.GetTiles()
+	if err != nil {
+		return nil, fmt.Errorf("load captcha tiles: %w", err)
+	}
+	graphs := make([]*slide.GraphImage, 0, len(shapes))
+	for _, g := range shapes {
+		graphs = append(graphs, &slide.GraphImage{
+			OverlayImage: g.OverlayImage,
+			ShadowImage:  g.ShadowImage,
+			MaskImage:    g.MaskImage,
+		})
+	}
+	b := slide.NewBuilder(
+		slide.WithImageSize(option.Size{Width: imageWidth, Height: imageHeight}),
+		slide.WithRangeGraphSize(option.RangeVal{Min: tileMinSize, Max: tileMaxSize}),
+		slide.WithGenGraphNumber(1),
+	)
+	b.SetResources(slide.WithBackgrounds(backgrounds), slide.WithGraphImages(graphs))
+	// Make (basic mode) keeps the tile on the gap's row, so the drag is horizontal only.
+	return b.Make(), nil
+})
+
+func scaleToWidth(img image.Image, width int) image.Image {
+	b := img.Bounds()
+	if b.Dx() == width {
+		return img
+	}
+	height := b.Dy() * width / b.Dx()
+	dst := image.NewRGBA(image.Rect(0, 0, width, height))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// EnsureIndexes makes expired puzzles and passes go away by themselves.
+func (s *Service) EnsureIndexes(ctx context.Context) error {
+	ttl := store.Index{Keys: bson.D{{Key: "expires_at", Value: 1}}, ExpireAfter: store.Expire}
+	if err := s.st.EnsureIndexes(ctx, puzzleCollection, ttl); err != nil {
+		return err
+	}
+	return s.st.EnsureIndexes(ctx, passCollection, ttl)
+}
+
+type puzzle struct {
+	ID        string    `bson:"_id"`
+	X         int       `bson:"x"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
+type pass struct {
+	Hash      string    `bson:"_id"`
+	ExpiresAt time.Time `bson:"expires_at"`
+}
+
+// Generate draws a new puzzle and remembers its answer. The tile starts at x = 0, y = TileY.
+func (s *Service) Generate(ctx context.Context) (*api.Captcha, error) {
+	data, block, err := s.draw()
+	if err != nil {
+		return nil, err
+	}
+	bg, err := dataURL("image/jpeg", func(w io.Writer) error {
+		return jpeg.Encode(w, data.GetMasterImage().Get(), &jpeg.Options{Quality: jpegQuality})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encode captcha background: %w", err)
+	}
+	tile, err := dataURL("image/png", func(w io.Writer) error {
+		return pngEncoder.Encode(w, data.GetTileImage().Get())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encode captcha tile: %w", err)
+	}
+	id, err := randomToken(16)
+	if err != nil {
+		return nil, err
+	}
+	p := puzzle{ID: id, X: block.X, ExpiresAt: s.clk.Now().Add(s.opts.PuzzleTTL)}
+	if _, err := s.st.DB.Collection(puzzleCollection).InsertOne(ctx, p); err != nil {
+		return nil, fmt.Errorf("store captcha puzzle: %w", err)
+	}
+	return &api.Captcha{
+		ID:         id,
+		Image:      bg,
+		Tile:       tile,
+		Width:      imageWidth,
+		Height:     imageHeight,
+		TileWidth:  block.Width,
+		TileHeight: block.Height,
+		TileY:      block.Y,
+		ExpiresIn:  int(s.opts.PuzzleTTL / time.Second),
+	}, nil
+}
+
+// pngEncoder favours speed: the tile is tiny and most of its bytes are the shape's alpha edge.
+var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
+
+// dataURL encodes an image straight into a data: URL.
+func dataURL(mime string, encode func(io.Writer) error) (string, error) {
+	var b strings.Builder
+	b.WriteString("data:" + mime + ";base64,")
+	enc := base64.NewEncoder(base64.StdEncoding, &b)
+	if err := encode(enc); err != nil {
+		return "", err
+	}
+	if err := enc.Close(); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// draw asks the library for a puzzle whose gap lies wholly inside the picture: with an odd tile
+// size its placement can run one pixel past the right edge, which no drag could reach.
+func (s *Service) draw() (slide.CaptchaData, *slide.Block, error) {
+	var lastErr error
+	for range generateTries {
+		data, err := s.slider.Generate()
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		b := data.GetData()
+		if b.X >= 0 && b.X+b.Width <= imageWidth && b.Y >= 0 && b.Y+b.Height <= imageHeight {
+			return data, b, nil
+		}
+		lastErr = fmt.Errorf("gap at (%d,%d) size %d outside the picture", b.X, b.Y, b.Width)
+	}
+	return nil, nil, fmt.Errorf("draw captcha: %w", lastErr)
+}
+
+// Verify judges the one attempt a puzzle allows. The puzzle is removed by the same atomic
+// operation that reads it, so of any number of concurrent attempts exactly one sees it. A wrong
+// drag yields CaptchaFailed; an unknown, used or expired puzzle CaptchaExpired (either way the
+// client draws a new one).
+func (s *Service) Verify(ctx context.Context, id string, a api.CaptchaAnswer) (*api.CaptchaPass, error) {
+	if s.opts.Disabled {
+		token, err := randomToken(32)
+		if err != nil {
+			return nil, err
+		}
+		return &api.CaptchaPass{Pass: token, ExpiresIn: int(s.opts.PassTTL / time.Second)}, nil
+	}
+	if id == "" {
+		return nil, errcode.New(errcode.CaptchaRequired)
+	}
+	var p puzzle
+	err := s.st.DB.Collection(puzzleCollection).FindOneAndDelete(ctx, bson.M{"_id": id}).Decode(&p)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errcode.New(errcode.CaptchaExpired)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("take captcha puzzle: %w", err)
+	}
+	now := s.clk.Now()
+	if !now.Before(p.ExpiresAt) {
+		return nil, errcode.New(errcode.CaptchaExpired)
+	}
+	if err := judge(p.X, a, s.opts.Tolerance, s.opts.MinDrag); err != nil {
+		return nil, errcode.New(errcode.CaptchaFailed)
+	}
+	token, err := randomToken(32)
+	if err != nil {
+		return nil, err
+	}
+	doc := pass{Hash: hashPass(token), ExpiresAt: now.Add(s.opts.PassTTL)}
+	if _, err := s.st.DB.Collection(passCollection).InsertOne(ctx, doc); err != nil {
+		return nil, fmt.Errorf("store captcha pass: %w", err)
+	}
+	return &api.CaptchaPass{Pass: token, ExpiresIn: int(s.opts.PassTTL / time.Second)}, nil
+}
+
+// Redeem consumes a pass: the first redemption succeeds, every later one (and any concurrent
+// one) gets CaptchaRequired; a pass past its time gets CaptchaExpired.
+func (s *Service) Redeem(ctx context.Context, token string) error {
+	if s.opts.Disabled {
+		return nil
+	}
+	if token == "" {
+		return errcode.New(errcode.CaptchaRequired)
+	}
+	var p pass
+	err := s.st.DB.Collection(passCollection).FindOneAndDelete(ctx, bson.M{"_id": hashPass(token)}).Decode(&p)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return errcode.New(errcode.CaptchaRequired)
+	}
+	if err != nil {
+		return fmt.Errorf("redeem captcha pass: %w", err)
+	}
+	if !s.clk.Now().Before(p.ExpiresAt) {
+		return errcode.New(errcode.CaptchaExpired)
+	}
+	return nil
+}
+
+// Answer returns where the gap of a live puzzle is, without using the puzzle up. It exists for
+// tests that drive a real browser to the right place; no handler may expose it.
+func (s *Service) Answer(ctx context.Context, id string) (int, error) {
+	var p puzzle
+	err := s.st.DB.Collection(puzzleCollection).FindOne(ctx, bson.M{"_id": id}).Decode(&p)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, errcode.New(errcode.CaptchaExpired)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read captcha puzzle: %w", err)
+	}
+	if !s.clk.Now().Before(p.ExpiresAt) {
+		return 0, errcode.New(errcode.CaptchaExpired)
+	}
+	return p.X, nil
+}
+
+// randomToken returns n random bytes, URL-safe base64 without padding.
+func randomToken(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// hashPass is what the database keeps of a pass. A pass is 256 random bits, so a plain SHA-256
+// cannot be reversed by guessing; no key or slow hash is needed.
+func hashPass(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
