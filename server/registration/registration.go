@@ -123,4 +123,3 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 	}
 	return &api.RegisterResponse{AccountID: acc.ID, ArchivedLegacy: archived}, nil
 }
-
