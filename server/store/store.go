@@ -103,8 +103,7 @@ func (s *Store) startEmbedded(cfg Config) (string, error) {
 		return "", fmt.Errorf("create data directory: %w", err)
 	}
 	// FerretDB logs every connection at info level; only its warnings matter to us.
-	quiet := slog.New(cfg.Logger.Handler().WithGroup("ferretdb"))
-	quiet = slog.New(levelFloor{quiet.Handler(), slog.LevelWarn})
+	quiet := slog.New(levelFloor{cfg.Logger.Handler(), slog.LevelWarn})
 	f, err := ferretdb.New(&ferretdb.Config{
 		// Loopback only, on a free port: nothing outside this machine can reach it.
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
@@ -243,4 +242,19 @@ type levelFloor struct {
 
 func (l levelFloor) Enabled(ctx context.Context, lv slog.Level) bool {
 	return lv >= l.min && l.Handler.Enabled(ctx, lv)
+}
+
+func (l levelFloor) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level < l.min {
+		return nil
+	}
+	return l.Handler.Handle(ctx, r)
+}
+
+func (l levelFloor) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelFloor{l.Handler.WithAttrs(as), l.min}
+}
+
+func (l levelFloor) WithGroup(name string) slog.Handler {
+	return levelFloor{l.Handler.WithGroup(name), l.min}
 }

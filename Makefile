@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Each installs what is missing.
+GO      ?= go
+BIN     := bin/jszg
+# Packages whose limits are raced by concurrent tests: run under the race detector too.
+RACE_PKGS := ./server/quota/ ./server/code/ ./server/captcha/ ./server/httpapi/ ./server/store/ ./wechat/...
+
+.PHONY: all run test bench deps deps-test web build vet fuzz clean
+
+all: build
+
+## deps: system packages for building and running (libvips, pkg-config)
+deps:
+	@./deploy/install-deps.sh
+
+## deps-test: the above plus Chromium for the browser tests
+deps-test:
+	@./deploy/install-deps.sh --with-browser
+
+## web: build the Wasm client into web/ (with brotli and gzip copies)
+web:
+	$(GO) run ./app/cmd/webbuild
+
+## build: the server binary
+build: deps web
+	$(GO) build -o $(BIN) ./server/cmd/jszg
+
+## run: the whole product on http://127.0.0.1:8080, embedded store and local stand-ins
+run: build
+	./$(BIN)
+
+## vet: static checks
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./shared/... ./app/...
+
+## fuzz: every fuzz target for a few seconds
+fuzz:
+	@for pkg in $$($(GO) list ./shared/...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 3s $$pkg >/dev/null || exit 1; \
+	  done; \
+	done
+
+## test: every test, the race detector on the quota packages, the fuzzers briefly, browser tests
+test: deps-test web vet
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race $(RACE_PKGS)
+	$(MAKE) --no-print-directory fuzz
+	@echo "make test: all passed"
+
+## bench: speed and memory figures (see README); never asserted
+bench: deps-test web
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./server/... ./app/... ./wechat/...
+
+clean:
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz web/app.wasm.version
