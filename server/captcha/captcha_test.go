@@ -204,10 +204,10 @@ func TestInstantDragFails(t *testing.T) {
 			t.Errorf("%s: %v, want %s", name, err, errcode.CaptchaFailed)
 		}
 	}
-	// Without a track, duration and offset decide.
+	// Without a track, a slow and exact answer is still a script.
 	c, x := generate(t, s)
-	if _, err := s.Verify(ctx, c.ID, api.CaptchaAnswer{X: x, DurationMS: 300}); err != nil {
-		t.Errorf("300 ms drag without a track: %v", err)
+	if _, err := s.Verify(ctx, c.ID, api.CaptchaAnswer{X: x, DurationMS: 300}); codeOf(err) != errcode.CaptchaFailed {
+		t.Errorf("300 ms drag without a track: %v, want %s", err, errcode.CaptchaFailed)
 	}
 }
 

@@ -9,14 +9,15 @@ import (
 
 // What a drag must look like to be accepted. The client reports where it released the tile (X, in
 // image pixels), how long the drag took from press to release, and, optionally, the tile's x
-// sampled as it moved (Track, the first sample at press). None of this proves a person was there;
+// sampled as it moved (Track, the first sample at press; required, since the Wasm client always
+// sends it). None of this proves a person was there;
 // it makes the cheapest scripts (post the answer at once, or replay a made-up straight line) fail,
 // so that breaking the captcha needs real work. The rules:
 //
 //  1. The drag lasted at least MinDrag: people need a few hundred milliseconds; an instant answer
 //     is a script.
 //  2. X is within Tolerance of the gap.
-//  3. If there is a track:
+//  3. The track:
 //     a. it has at least minTrackPoints samples (a browser sends one per frame, dozens for a
 //     drag) and at most maxTrackPoints (what the client promises to send at most);
 //     b. it starts where the tile rests, within trackStartSlack of x = 0;
@@ -62,9 +63,6 @@ func judge(answer int, a api.CaptchaAnswer, tolerance int, minDrag time.Duration
 		return errOffset
 	}
 	t := a.Track
-	if len(t) == 0 {
-		return nil
-	}
 	switch {
 	case len(t) < minTrackPoints:
 		return errTrackShort

@@ -28,13 +28,13 @@ func TestJudge(t *testing.T) {
 	}{
 		"human drag":               {api.CaptchaAnswer{X: answer, DurationMS: 600, Track: human}, nil},
 		"overshoot and correction": {api.CaptchaAnswer{X: 153, DurationMS: 900, Track: overshoot}, nil},
-		"no track, slow enough":    {api.CaptchaAnswer{X: answer, DurationMS: 300}, nil},
-		"left 6 px short":          {api.CaptchaAnswer{X: answer - 6, DurationMS: 300}, nil},
+		"left 6 px short":          {api.CaptchaAnswer{X: answer - 6, DurationMS: 300, Track: with(human, func(t []int) { t[len(t)-1] = answer - 6 })}, nil},
+		"no track, slow enough":    {api.CaptchaAnswer{X: answer, DurationMS: 300}, errTrackShort},
 
 		"1. instant":                  {api.CaptchaAnswer{X: answer}, errTooFast},
 		"1. under the minimum":        {api.CaptchaAnswer{X: answer, DurationMS: 299, Track: human}, errTooFast},
-		"2. 7 px past the gap":        {api.CaptchaAnswer{X: answer + 7, DurationMS: 600}, errOffset},
-		"2. not moved":                {api.CaptchaAnswer{X: 0, DurationMS: 600}, errOffset},
+		"2. 7 px past the gap":        {api.CaptchaAnswer{X: answer + 7, DurationMS: 600, Track: human}, errOffset},
+		"2. not moved":                {api.CaptchaAnswer{X: 0, DurationMS: 600, Track: human}, errOffset},
 		"3a. two samples":             {api.CaptchaAnswer{X: answer, DurationMS: 600, Track: []int{0, answer}}, errTrackShort},
 		"3a. four samples":            {api.CaptchaAnswer{X: answer, DurationMS: 600, Track: []int{0, 40, 120, answer}}, errTrackShort},
 		"3a. over 200 samples":        {api.CaptchaAnswer{X: answer, DurationMS: 600, Track: make([]int, 201)}, errTrackLong},
