@@ -8,11 +8,10 @@ import (
 )
 
 // What a drag must look like to be accepted. The client reports where it released the tile (X, in
-// image pixels), how long the drag took from press to release, and, optionally, the tile's x
-// sampled as it moved (Track, the first sample at press; required, since the Wasm client always
-// sends it). None of this proves a person was there;
-// it makes the cheapest scripts (post the answer at once, or replay a made-up straight line) fail,
-// so that breaking the captcha needs real work. The rules:
+// image pixels), how long the drag took from press to release, and the tile's x sampled as it
+// moved (Track, the first sample at press; the Wasm client always sends it). None of this proves
+// a person was there; it makes the cheapest scripts (post the answer at once, or replay a made-up
+// straight line) fail, so that breaking the captcha needs real work. The rules:
 //
 //  1. The drag lasted at least MinDrag: people need a few hundred milliseconds; an instant answer
 //     is a script.
