@@ -20,14 +20,15 @@ import (
 
 // Event names.
 const (
-	Registered      = "registered"
-	LegacyArchived  = "legacy_archived"
-	SignedIn        = "signed_in"
-	SignInFailed    = "sign_in_failed"
-	SignInLocked    = "sign_in_locked"
-	SignedOut       = "signed_out"
-	CodeSent        = "code_sent"
-	CodeSendRefused = "code_send_refused"
+	Registered       = "registered"
+	LegacyArchived   = "legacy_archived"
+	SignedIn         = "signed_in"
+	SignInFailed     = "sign_in_failed"
+	SignInLocked     = "sign_in_locked"
+	SignedOut        = "signed_out"
+	CodeSent         = "code_sent"
+	CodeSendRefused  = "code_send_refused"
+	WeChatBindFailed = "wechat_bind_failed"
 )
 
 const collection = "audit"

@@ -118,7 +118,7 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 		// The account exists whatever happens here; a failed binding can be redone in the
 		// personal centre.
 		if err := f.WeChat.BindAfterRegistration(ctx, req.WeChatScene, acc.ID); err != nil {
-			f.Audit.Add(ctx, audit.Record{Event: "wechat_bind_failed", AccountID: acc.ID, Detail: map[string]string{"err": err.Error()}})
+			f.Audit.Add(ctx, audit.Record{Event: audit.WeChatBindFailed, AccountID: acc.ID, Detail: map[string]string{"err": err.Error()}})
 		}
 	}
 	return &api.RegisterResponse{AccountID: acc.ID, ArchivedLegacy: archived}, nil
