@@ -34,6 +34,7 @@ import (
 	"jszg/server/sms/smsfake"
 	"jszg/server/store"
 	"jszg/server/webui"
+	"jszg/wechat"
 )
 
 // Options are what tests change besides the configuration.
@@ -50,6 +51,7 @@ type Server struct {
 	API     *httpapi.API
 	Captcha *captcha.Service
 	Outbox  *outbox.Outbox // nil with real providers
+	WeChat  *wechat.Service
 	Clock   clock.Clock
 	log     *slog.Logger
 	closers []func()
@@ -114,10 +116,16 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	wcfg := cfg.WeChat
+	wcfg.Logger = log
+	wx, err := wechat.New(ctx, wcfg, st, clk, codes)
+	if err != nil {
+		return err
+	}
 
 	for _, ensure := range []func(context.Context) error{
 		capt.EnsureIndexes, quotas.EnsureIndexes, codes.EnsureIndexes, accounts.EnsureIndexes,
-		sessions.EnsureIndexes, auditLog.EnsureIndexes,
+		sessions.EnsureIndexes, auditLog.EnsureIndexes, wx.EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return err
@@ -134,8 +142,9 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		Sessions: sessions,
 		Audit:    auditLog,
 		Outbox:   s.Outbox,
+		WeChat:   wx,
 		Register: &registration.Flow{
-			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, Audit: auditLog, Clock: clk,
+			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, WeChat: wx, Audit: auditLog, Clock: clk,
 		},
 		SignIn: &signin.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Quotas: quotas, Sessions: sessions,
@@ -144,6 +153,11 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		Health:         func(ctx context.Context) error { return st.Client.Ping(ctx, nil) },
 		TrustedProxies: cfg.TrustedProxies,
 	})
+	wx.Mount(s.API.App, s.API.Authed, httpapi.AccountOf)
+	if phone := wx.StandIn(); phone != nil {
+		phone.MountDevPage(s.API.App)
+	}
+	s.WeChat = wx
 	s.API.NotFound()
 	return webui.Mount(s.API.App, webui.Config{WebDir: cfg.WebDir})
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"jszg/wechat"
 )
 
 // Config is the server's settings.
@@ -31,6 +33,9 @@ type Config struct {
 	SMSProvider string // JSZG_SMS_PROVIDER: "" (local stand-in) or "tencent"
 	Tencent     TencentSMS
 
+	// WeChat is the service account (JSZG_WECHAT_*); no AppID starts the local stand-in.
+	WeChat wechat.Config
+
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed
 	// (JSZG_TRUSTED_PROXIES, comma-separated addresses or CIDRs).
 	TrustedProxies []string
@@ -45,9 +50,9 @@ type TencentSMS struct {
 	SecretID, SecretKey, Region, AppID, SignName, TemplateID, Endpoint string
 }
 
-// StandIns reports whether the local stand-ins are in use (no real provider configured): only
-// then are the developer pages (/dev/outbox …) served.
-func (c *Config) StandIns() bool { return c.SMSProvider == "" }
+// StandIns reports whether only local stand-ins are in use (no real provider configured). Each
+// stand-in's developer page (/dev/outbox, /dev/wechat) is served while that stand-in is on.
+func (c *Config) StandIns() bool { return c.SMSProvider == "" && c.WeChat.AppID == "" }
 
 // FromEnv reads the configuration.
 func FromEnv() (*Config, error) {
@@ -63,6 +68,7 @@ func FromEnv() (*Config, error) {
 		TrustedProxies:  list(os.Getenv("JSZG_TRUSTED_PROXIES")),
 		ReturnHosts:     list(os.Getenv("JSZG_RETURN_HOSTS")),
 		ShutdownTimeout: 15 * time.Second,
+		WeChat:          wechat.ConfigFromEnv(),
 		Tencent: TencentSMS{
 			SecretID:   os.Getenv("JSZG_SMS_TENCENT_SECRET_ID"),
 			SecretKey:  os.Getenv("JSZG_SMS_TENCENT_SECRET_KEY"),

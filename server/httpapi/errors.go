@@ -20,15 +20,15 @@ func status(c errcode.Code) int {
 		return http.StatusUnauthorized
 	case errcode.Forbidden, errcode.CSRFFailed:
 		return http.StatusForbidden
-	case errcode.NotFound:
+	case errcode.NotFound, errcode.WeChatSceneExpired, errcode.WeChatNotBound:
 		return http.StatusNotFound
-	case errcode.DocNumberTaken:
+	case errcode.DocNumberTaken, errcode.WeChatAccountBound, errcode.WeChatOpenIDTaken:
 		return http.StatusConflict
 	case errcode.BodyTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited:
 		return http.StatusTooManyRequests
-	case errcode.Unavailable:
+	case errcode.Unavailable, errcode.WeChatUnavailable:
 		return http.StatusServiceUnavailable
 	case errcode.Internal:
 		return http.StatusInternalServerError
@@ -36,8 +36,9 @@ func status(c errcode.Code) int {
 	return http.StatusBadRequest
 }
 
-// errorHandler turns every error a handler returns into an api.ErrorResponse.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+// ErrorHandler turns every error a handler returns into an api.ErrorResponse. Every route of the
+// server, whichever package mounts it, answers errors through it.
+func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		var (
 			form *errcode.FormError

@@ -78,7 +78,7 @@ func New(d Deps) *API {
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             90 * time.Second,
 		DisableStartupMessage:   true,
-		ErrorHandler:            errorHandler(d.Log),
+		ErrorHandler:            ErrorHandler(d.Log),
 		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
 		TrustedProxies:          d.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.TrustedProxies),

@@ -134,6 +134,14 @@ func maskDate(d string) string {
 	return ""
 }
 
+// AccountOf returns the account of the request's session, or "" when no session was checked.
+func AccountOf(c *fiber.Ctx) string {
+	if sess, ok := c.Locals(localSession).(*session.Session); ok {
+		return sess.AccountID
+	}
+	return ""
+}
+
 // requireSession admits requests with a live session cookie.
 func (a *API) requireSession(c *fiber.Ctx) error {
 	token := c.Cookies(a.cookieName(c))

@@ -73,6 +73,15 @@ const (
 	SessionExpired      Code = "session_expired"
 )
 
+// WeChat service account errors.
+const (
+	WeChatSceneExpired Code = "wechat_scene_expired"
+	WeChatNotBound     Code = "wechat_not_bound"
+	WeChatAccountBound Code = "wechat_account_bound"
+	WeChatOpenIDTaken  Code = "wechat_openid_taken"
+	WeChatUnavailable  Code = "wechat_unavailable"
+)
+
 var messages = map[Code]string{
 	BadRequest:      "请求格式不正确，请刷新页面后重试",
 	BodyTooLarge:    "提交的内容过大",
@@ -137,4 +146,10 @@ var messages = map[Code]string{
 	SignInFailed:        "证件号码或密码错误",
 	AccountLocked:       "登录失败次数过多，请稍后再试",
 	SessionExpired:      "登录已过期，请重新登录",
+
+	WeChatSceneExpired: "二维码已过期，请刷新后重新扫码",
+	WeChatNotBound:     "您的账号尚未绑定微信",
+	WeChatAccountBound: "绑定失败：该账号已绑定其他微信。如需更换，请先在个人信息中心解除绑定。",
+	WeChatOpenIDTaken:  "绑定失败：您的微信已绑定其他中国教师资格网账号。如需更换，请先登录原账号解除绑定。",
+	WeChatUnavailable:  "微信服务暂时不可用，请稍后再试或选择短信验证码",
 }
