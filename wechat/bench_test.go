@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"jszg/wechat"
 	"jszg/shared/api"
+	"jszg/wechat"
 	"jszg/wechat/wechatfake"
 )
 

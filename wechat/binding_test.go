@@ -10,9 +10,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 
+	"jszg/shared/api"
 	"jszg/wechat"
 	"jszg/wechat/notice"
-	"jszg/shared/api"
 	"jszg/wechat/wechatfake"
 )
 

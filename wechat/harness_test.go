@@ -21,8 +21,8 @@ import (
 	"jszg/server/quota"
 	"jszg/server/store"
 	"jszg/server/store/storetest"
-	"jszg/wechat"
 	"jszg/shared/api"
+	"jszg/wechat"
 	"jszg/wechat/wechatfake"
 )
 

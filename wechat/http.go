@@ -17,12 +17,12 @@ import (
 
 	"jszg/server/clock"
 	"jszg/server/quota"
+	"jszg/shared/api"
 	"jszg/shared/errcode"
 	"jszg/wechat/accesstoken"
 	"jszg/wechat/binding"
 	"jszg/wechat/scene"
 	"jszg/wechat/serviceaccount"
-	"jszg/shared/api"
 )
 
 const (

@@ -85,7 +85,9 @@ func (r versionedResources) Resolve(location string) string {
 //     any unknown path falls back to the cached shell, which routes on the client;
 //   - the API and the local stand-ins (/api/, /dev/) and other writes are never touched, so
 //     nothing personal is ever cached;
-//   - matching ignores Vary, since the Wasm is stored decoded whichever encoding it came in.
+//   - matching ignores Vary, since the Wasm is stored decoded whichever encoding it came in;
+//   - it does not claim the page that installed it: that page already runs, and go-app takes a
+//     worker that starts controlling a running page for an update ("新版本已就绪").
 const serviceWorker = `// Service worker of the account centre, build {{.Version}}.
 const cacheName = "jszg-{{.Version}}";
 const resourcesToCache = {{.ResourcesToCache}};
@@ -102,7 +104,6 @@ self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const keys = await caches.keys();
     await Promise.all(keys.filter((k) => k !== cacheName).map((k) => caches.delete(k)));
-    await self.clients.claim();
   })());
 });
 

@@ -30,7 +30,7 @@ const (
 )
 
 // recheckEvery bounds how often the web folder is looked at for a new build.
-const recheckEvery = time.Second
+var recheckEvery = time.Second
 
 // site holds the current build of the client and notices a new one (webbuild run while the
 // server is up), so developers never restart the server for a client change.
@@ -121,7 +121,9 @@ func loadBuild(cfg Config) (*build, error) {
 		}
 		return nil, err
 	}
-	wasmVersion := strings.TrimSpace(string(v))
+	// The first line is the binary's hash; webbuild notes how it was built on the next ones.
+	first, _, _ := strings.Cut(string(v), "\n")
+	wasmVersion := strings.TrimSpace(first)
 	raw, err := os.ReadFile(filepath.Join(dir, wasmName))
 	if err != nil {
 		return nil, err

@@ -86,9 +86,26 @@ func Mount(f *fiber.App, cfg Config) error {
 	return nil
 }
 
+// contentSecurityPolicy allows the page only its own origin: the Wasm needs
+// 'wasm-unsafe-eval', go-app sets style attributes, the captcha's images are data: URLs, and
+// no other site may frame the sign-in page.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+	"worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'"
+
 // goApp answers through go-app's net/http handler.
 func (b *build) goApp(c *fiber.Ctx) error {
-	return adaptor.HTTPHandler(b.handler)(c)
+	if err := adaptor.HTTPHandler(b.handler)(c); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if strings.HasPrefix(string(c.Response().Header.ContentType()), "text/html") {
+		c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
+		c.Set(fiber.HeaderXFrameOptions, "DENY")
+		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	}
+	return nil
 }
 
 // notBuilt is the answer while web/app.wasm is missing: a page that says what to do, in
