@@ -13,6 +13,7 @@
 //	JSZG_WECHAT_TOKEN     the message endpoint's token (公众平台 → 基本配置 → 服务器配置)
 //	JSZG_WECHAT_AES_KEY   the EncodingAESKey (43 characters) for safe mode; empty for plain mode
 //	JSZG_WECHAT_API_BASE  another base URL for api.weixin.qq.com (a stand-in on another host)
+//	JSZG_WECHAT_TEMPLATE_BOUND  template id of the 绑定成功 notice; empty sends none
 //	JSZG_PUBLIC_URL       this server's external base URL, for the OAuth redirect_uri and the
 //	                      stand-in's pushes; empty: taken from each request
 //
@@ -55,6 +56,9 @@ type Config struct {
 	APIBase        string
 	// PublicURL is this server's external base URL, e.g. https://sso.jszg.edu.cn.
 	PublicURL string
+	// BoundTemplateID is the template message sent when an account is bound
+	// (JSZG_WECHAT_TEMPLATE_BOUND); empty sends none. The stand-in has one.
+	BoundTemplateID string
 	// ProfilePath is the personal centre page the OAuth binding returns to (default /profile).
 	ProfilePath string
 	Logger      *slog.Logger
@@ -69,6 +73,8 @@ func ConfigFromEnv() Config {
 		EncodingAESKey: os.Getenv("JSZG_WECHAT_AES_KEY"),
 		APIBase:        os.Getenv("JSZG_WECHAT_API_BASE"),
 		PublicURL:      os.Getenv("JSZG_PUBLIC_URL"),
+
+		BoundTemplateID: os.Getenv("JSZG_WECHAT_TEMPLATE_BOUND"),
 	}
 }
 
@@ -104,7 +110,7 @@ type Service struct {
 	log      *slog.Logger
 	client   *serviceaccount.Client
 	tokens   *accesstoken.Source
-	bindings *binding.Bindings
+	bindings notifyingBindings
 	scenes   *scene.Flow
 	notices  *notice.Notices
 	endpoint *callback.Endpoint
@@ -137,6 +143,9 @@ func New(ctx context.Context, cfg Config, st *store.Store, clk clock.Clock, code
 		}
 		s.standIn = srv.AddApp(ac)
 		cfg.AppID, cfg.AppSecret, cfg.Token, cfg.EncodingAESKey, cfg.APIBase = ac.AppID, ac.Secret, ac.Token, ac.EncodingAESKey, srv.URL
+		if cfg.BoundTemplateID == "" {
+			cfg.BoundTemplateID = "local-bound-notice"
+		}
 		s.cfg = cfg
 		s.log.Info("WeChat: no AppID configured, using the local stand-in", "api", srv.URL, "phone", "/dev/wechat")
 	}
@@ -152,7 +161,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, clk clock.Clock, code
 	s.tokens = accesstoken.New(st, clk, cfg.AppID, client.FetchAccessToken, s.log)
 	client.UseAccessTokens(s.tokens)
 	s.quotas = quota.New(st, clk)
-	s.bindings = binding.New(st, clk)
+	s.bindings = notifyingBindings{binding.New(st, clk), s}
 	s.scenes = scene.New(st, clk, ticketer{client}, codes, s.bindings, s.quotas, s.log)
 	s.notices = notice.New(st, clk, client, s.bindings, s.log)
 	s.states = st.DB.Collection(oauthStates)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"jszg/server/testenv"
 	"jszg/shared/api"
@@ -60,5 +61,16 @@ func TestRegisterWithACodeByWeChatScanBindsTheAccount(t *testing.T) {
 	var b api.WeChatBinding
 	if st, e := c.do("GET", "/api/me/wechat", nil, &b); e != nil || !b.Bound || b.Via != "registration" {
 		t.Fatalf("binding: %d %+v %+v", st, e, b)
+	}
+	// The 绑定成功 template message reaches the phone (sent in the background).
+	deadline := time.Now().Add(10 * time.Second)
+	for len(phone.TemplateMessages(openid)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no binding notice arrived")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if msg := phone.TemplateMessages(openid)[0]; msg.Data["keyword1"] != "账号绑定" {
+		t.Fatalf("notice %+v", msg)
 	}
 }
