@@ -46,6 +46,12 @@ func newHandler(cfg Config, version string, wasmSize int, staticNames []string) 
 		RawHeaders: []string{
 			`<meta name="format-detection" content="telephone=no">`,
 			`<meta name="apple-mobile-web-app-title" content="` + appShortName + `">`,
+			// Start the Wasm download while the HTML is parsed rather than after app.js has
+			// run: on a phone link that is a round trip or two earlier. The attributes match
+			// the fetch go-app's loader makes (CORS mode, same-origin credentials), so the
+			// browser hands it the preloaded response.
+			`<link rel="preload" href="` + versionedResources{version: version}.Resolve("/web/"+wasmName) +
+				`" as="fetch" type="application/wasm" crossorigin>`,
 		},
 		CacheableResources: cacheable,
 		Resources:          versionedResources{version: version},

@@ -1,0 +1,218 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"jszg/shared/api"
+	"jszg/shared/errcode"
+)
+
+// Tabs of 个人信息中心. Only the identity tab has content yet; the record tabs show their empty
+// state until the services behind them exist.
+var profileTabs = []struct{ id, label string }{
+	{"identity", "个人身份信息"},
+	{"exam", "教师资格考试信息"},
+	{"mandarin", "普通话证书信息"},
+	{"education", "学历学籍信息"},
+	{"degree", "学位证书信息"},
+	{"certificate", "教师资格证书信息"},
+}
+
+// profilePage is 个人信息中心: the signed-in applicant's identity, masked as the API returns it.
+// Without a session it sends the visitor to 登录.
+type profilePage struct {
+	app.Compo
+
+	ready      bool
+	me         *api.Me
+	loadErr    string
+	tab        string
+	signingOut bool
+	actionErr  string
+}
+
+func (p *profilePage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("个人信息中心 - " + siteName)
+}
+
+func (p *profilePage) OnMount(ctx app.Context) {
+	p.ready = true
+	p.tab = profileTabs[0].id
+	p.load(ctx)
+	markReady(ctx)
+}
+
+func (p *profilePage) load(ctx app.Context) {
+	p.loadErr = ""
+	ctx.Async(func() {
+		me, err := fetchMe()
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				if c := errorCode(err); c == errcode.Unauthorized || c == errcode.SessionExpired {
+					ctx.Navigate(pathLogin)
+					return
+				}
+				p.loadErr = userMessage(err)
+				return
+			}
+			p.me = me
+		})
+	})
+}
+
+func (p *profilePage) logout(ctx app.Context, _ app.Event) {
+	if p.signingOut || p.me == nil {
+		return
+	}
+	p.signingOut = true
+	p.actionErr = ""
+	csrf := p.me.CSRFToken
+	ctx.Async(func() {
+		err := signOut(csrf)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.signingOut = false
+			// An expired session is as good as signed out.
+			if err != nil && errorCode(err) != errcode.Unauthorized && errorCode(err) != errcode.SessionExpired {
+				p.actionErr = userMessage(err)
+				return
+			}
+			p.me = nil
+			ctx.Navigate(pathLogin)
+		})
+	})
+}
+
+func (p *profilePage) Render() app.UI {
+	return frame("profile", p.ready,
+		app.Div().Class("profile-head").Body(
+			app.H1().Text("个人信息中心"),
+			app.If(p.me != nil, func() app.UI {
+				return app.Div().Class("profile-user").Body(
+					app.Span().ID("profile-name").Class("profile-name").Text(p.me.Name),
+					disabledIf(app.Button().ID("logout").Type("button").Class("btn", "btn-small", "btn-outline"), p.signingOut).
+						Text(buttonText(p.signingOut, "退出登录", "正在退出…")).
+						OnClick(p.logout),
+				)
+			}),
+		),
+		app.If(p.actionErr != "", func() app.UI {
+			return app.Div().Class("notice", "notice-error").Attr("role", "alert").Text(p.actionErr)
+		}),
+		app.Nav().Class("tabs").Attr("role", "tablist").Body(
+			app.Range(profileTabs).Slice(func(i int) app.UI {
+				t := profileTabs[i]
+				selected := p.tab == t.id || (p.tab == "" && i == 0)
+				return app.Button().Type("button").ID("tab-"+t.id).Class("tab", activeClass(selected)).
+					Attr("role", "tab").Attr("aria-selected", selected).
+					Text(t.label).
+					OnClick(func(ctx app.Context, _ app.Event) { p.tab = t.id }, app.EventScope(t.id))
+			}),
+		),
+		app.Section().Class("card", "profile-card").Attr("role", "tabpanel").Body(
+			app.If(p.tab == "" || p.tab == "identity", p.renderIdentity).
+				Else(func() app.UI {
+					return app.Div().Class("empty").Body(
+						app.P().Class("empty-title").Text("暂无记录"),
+						app.P().Class("empty-note").Text("相关信息将在业务系统产生记录后显示在这里。"),
+					)
+				}),
+		),
+	)
+}
+
+func (p *profilePage) renderIdentity() app.UI {
+	switch {
+	case p.loadErr != "":
+		return app.Div().Class("empty").Body(
+			app.P().ID("profile-error").Class("field-error").Attr("role", "alert").Text(p.loadErr),
+			app.Button().Type("button").Class("btn", "btn-outline").Text("重试").
+				OnClick(func(ctx app.Context, _ app.Event) { p.load(ctx) }),
+		)
+	case p.me == nil:
+		return app.Div().Class("empty").Body(app.P().Class("empty-note").Text("正在加载…"))
+	}
+	me := p.me
+	hint, good := realNameHint(me.RealNameState)
+	until := me.ValidUntil
+	if until == "" && me.ValidityTerm == api.TermLongTerm {
+		until = "长期"
+	}
+	rows := []struct{ label, value, id string }{
+		{"身份证件类型", docTypeLabel(me.DocType), "me-doc-type"},
+	}
+	if me.DocType == api.DocResidencePermit {
+		rows = append(rows, struct{ label, value, id string }{"地区", regionLabel(me.Region), "me-region"})
+	}
+	rows = append(rows, []struct{ label, value, id string }{
+		{"身份证件号码", me.DocNumber, "me-doc-number"},
+		{"姓名", me.Name, "me-name"},
+		{"性别", me.Sex, "me-sex"},
+		{"出生日期", me.BirthDate, "me-birth-date"},
+		{"民族", orDash(me.Ethnicity), "me-ethnicity"},
+		{"身份证件有效时间段", termLabel(me.ValidityTerm), "me-term"},
+		{"身份证件有效开始日期", me.ValidFrom, "me-valid-from"},
+		{"身份证件有效截止日期", until, "me-valid-until"},
+		{"安全邮箱", me.Email, "me-email"},
+		{"手机号码", me.Phone, "me-phone"},
+	}...)
+	if me.DocType == api.DocResidencePermit {
+		rows = append(rows, struct{ label, value, id string }{"通行证号码", orDash(me.PermitNumber), "me-permit"})
+	}
+
+	return app.Div().Class("identity").Body(
+		app.Div().Class("actions").Body(
+			soonButton("修改个人身份信息"),
+			soonButton("实名核验"),
+			soonButton("修改密码"),
+			soonButton("修改手机号码"),
+		),
+		app.P().ID("real-name-hint").Class("hint", goodClass(good)).Text(hint),
+		app.Div().Class("identity-body").Body(
+			app.Dl().Class("facts").Body(
+				app.Range(rows).Slice(func(i int) app.UI {
+					r := rows[i]
+					return app.Div().Class("fact").Body(
+						app.Dt().Text(r.label+"："),
+						app.Dd().ID(r.id).Text(orDash(r.value)),
+					)
+				}),
+			),
+			app.Aside().Class("wechat-box").Body(
+				app.Div().Class("qr-image").Body(
+					app.Img().Src("/web/qr-service.png").Alt("服务号二维码（即将发布）").Width(129).Height(129).Attr("loading", "lazy"),
+					app.Span().Class("qr-soon").Text("即将发布"),
+				),
+				app.P().Body(
+					app.Span().Text("请关注中国教师资格网服务号"),
+					app.Br(),
+					app.Span().Text("可在个人中心中绑定帐号"),
+				),
+				app.If(me.WeChatBound, func() app.UI {
+					return app.P().Class("hint", "hint-good").Text("已绑定服务号")
+				}),
+			),
+		),
+		app.P().Class("note").Text("提示: 如需修改姓名、身份证件有效开始日期、身份证件有效截止日期, 请进入实名核验页面, 实名核验通过后方可修改成功。"),
+	)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func activeClass(on bool) string {
+	if on {
+		return "active"
+	}
+	return ""
+}
+
+func goodClass(on bool) string {
+	if on {
+		return "hint-good"
+	}
+	return "hint-warn"
+}
