@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"image/jpeg"
 	"image/png"
 	"math"
@@ -46,17 +45,6 @@ func humanDrag(to int) api.CaptchaAnswer {
 		track[i] = int(math.Round(float64(to) * (1 - math.Cos(math.Pi*p)) / 2))
 	}
 	return api.CaptchaAnswer{X: to, DurationMS: 600, Track: track}
-}
-
-func codeOf(err error) errcode.Code {
-	var e *errcode.Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	if err != nil {
-		return "unexpected: " + errcode.Code(err.Error())
-	}
-	return ""
 }
 
 func generate(t testing.TB, s *Service) (*api.Captcha, int) {
@@ -142,16 +130,16 @@ func TestRightDragPassesOnce(t *testing.T) {
 	if len(p.Pass) < 43 || p.ExpiresIn != 120 {
 		t.Errorf("pass %q expires in %d", p.Pass, p.ExpiresIn)
 	}
-	if _, err := s.Verify(ctx, c.ID, humanDrag(x)); codeOf(err) != errcode.CaptchaExpired {
+	if _, err := s.Verify(ctx, c.ID, humanDrag(x)); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("second try of the same puzzle: %v, want %s", err, errcode.CaptchaExpired)
 	}
-	if _, err := s.Answer(ctx, c.ID); codeOf(err) != errcode.CaptchaExpired {
+	if _, err := s.Answer(ctx, c.ID); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("answer of a used puzzle: %v", err)
 	}
 	if err := s.Redeem(ctx, p.Pass); err != nil {
 		t.Fatalf("redeem: %v", err)
 	}
-	if err := s.Redeem(ctx, p.Pass); codeOf(err) != errcode.CaptchaRequired {
+	if err := s.Redeem(ctx, p.Pass); errcode.Of(err) != errcode.CaptchaRequired {
 		t.Errorf("second redeem: %v, want %s", err, errcode.CaptchaRequired)
 	}
 }
@@ -160,10 +148,10 @@ func TestWrongDragUsesPuzzleUp(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newService(t, Options{})
 	c, x := generate(t, s)
-	if _, err := s.Verify(ctx, c.ID, humanDrag(x+40)); codeOf(err) != errcode.CaptchaFailed {
+	if _, err := s.Verify(ctx, c.ID, humanDrag(x+40)); errcode.Of(err) != errcode.CaptchaFailed {
 		t.Fatalf("wrong drag: %v, want %s", err, errcode.CaptchaFailed)
 	}
-	if _, err := s.Verify(ctx, c.ID, humanDrag(x)); codeOf(err) != errcode.CaptchaExpired {
+	if _, err := s.Verify(ctx, c.ID, humanDrag(x)); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("right drag after a wrong one: %v, want %s", err, errcode.CaptchaExpired)
 	}
 }
@@ -184,7 +172,7 @@ func TestTolerance(t *testing.T) {
 	} {
 		c, x := generate(t, s)
 		_, err := s.Verify(ctx, c.ID, humanDrag(x+tc.off))
-		if codeOf(err) != tc.want {
+		if errcode.Of(err) != tc.want {
 			t.Errorf("off by %d: %v, want %q", tc.off, err, tc.want)
 		}
 	}
@@ -200,13 +188,13 @@ func TestInstantDragFails(t *testing.T) {
 		"track of 2":       func(x int) api.CaptchaAnswer { return api.CaptchaAnswer{X: x, DurationMS: 800, Track: []int{0, x}} },
 	} {
 		c, x := generate(t, s)
-		if _, err := s.Verify(ctx, c.ID, drag(x)); codeOf(err) != errcode.CaptchaFailed {
+		if _, err := s.Verify(ctx, c.ID, drag(x)); errcode.Of(err) != errcode.CaptchaFailed {
 			t.Errorf("%s: %v, want %s", name, err, errcode.CaptchaFailed)
 		}
 	}
 	// Without a track, a slow and exact answer is still a script.
 	c, x := generate(t, s)
-	if _, err := s.Verify(ctx, c.ID, api.CaptchaAnswer{X: x, DurationMS: 300}); codeOf(err) != errcode.CaptchaFailed {
+	if _, err := s.Verify(ctx, c.ID, api.CaptchaAnswer{X: x, DurationMS: 300}); errcode.Of(err) != errcode.CaptchaFailed {
 		t.Errorf("300 ms drag without a track: %v, want %s", err, errcode.CaptchaFailed)
 	}
 }
@@ -216,10 +204,10 @@ func TestPuzzleExpires(t *testing.T) {
 	s, clk := newService(t, Options{PuzzleTTL: time.Minute})
 	c, x := generate(t, s)
 	clk.Advance(time.Minute)
-	if _, err := s.Answer(ctx, c.ID); codeOf(err) != errcode.CaptchaExpired {
+	if _, err := s.Answer(ctx, c.ID); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("answer after TTL: %v", err)
 	}
-	if _, err := s.Verify(ctx, c.ID, humanDrag(x)); codeOf(err) != errcode.CaptchaExpired {
+	if _, err := s.Verify(ctx, c.ID, humanDrag(x)); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("verify after TTL: %v, want %s", err, errcode.CaptchaExpired)
 	}
 	// Just before the TTL the puzzle still counts.
@@ -242,7 +230,7 @@ func TestPassExpires(t *testing.T) {
 		t.Errorf("expires_in %d", p.ExpiresIn)
 	}
 	clk.Advance(90 * time.Second)
-	if err := s.Redeem(ctx, p.Pass); codeOf(err) != errcode.CaptchaExpired {
+	if err := s.Redeem(ctx, p.Pass); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("redeem after TTL: %v, want %s", err, errcode.CaptchaExpired)
 	}
 }
@@ -264,14 +252,14 @@ func TestExpiredDocumentsAreSwept(t *testing.T) {
 func TestRedeemRefusesWhatWasNotIssued(t *testing.T) {
 	s, _ := newService(t, Options{})
 	for _, p := range []string{"", "x", strings.Repeat("A", 43)} {
-		if err := s.Redeem(context.Background(), p); codeOf(err) != errcode.CaptchaRequired {
+		if err := s.Redeem(context.Background(), p); errcode.Of(err) != errcode.CaptchaRequired {
 			t.Errorf("redeem %q: %v, want %s", p, err, errcode.CaptchaRequired)
 		}
 	}
-	if _, err := s.Verify(context.Background(), "", humanDrag(100)); codeOf(err) != errcode.CaptchaRequired {
+	if _, err := s.Verify(context.Background(), "", humanDrag(100)); errcode.Of(err) != errcode.CaptchaRequired {
 		t.Errorf("verify without id: %v", err)
 	}
-	if _, err := s.Verify(context.Background(), "nope", humanDrag(100)); codeOf(err) != errcode.CaptchaExpired {
+	if _, err := s.Verify(context.Background(), "nope", humanDrag(100)); errcode.Of(err) != errcode.CaptchaExpired {
 		t.Errorf("verify unknown id: %v", err)
 	}
 }
@@ -287,7 +275,7 @@ func TestPassRedeemsOnceUnderRace(t *testing.T) {
 	errs := race(50, func() error { return s.Redeem(ctx, p.Pass) })
 	wins := 0
 	for _, err := range errs {
-		switch codeOf(err) {
+		switch errcode.Of(err) {
 		case "":
 			wins++
 		case errcode.CaptchaRequired:
@@ -316,7 +304,7 @@ func TestPuzzleSolvedOnceUnderRace(t *testing.T) {
 		return err
 	})
 	for _, err := range errs {
-		if err != nil && codeOf(err) != errcode.CaptchaExpired {
+		if err != nil && errcode.Of(err) != errcode.CaptchaExpired {
 			t.Errorf("verify: %v", err)
 		}
 	}

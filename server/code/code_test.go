@@ -29,14 +29,6 @@ func newService(t *testing.T) (*code.Service, *clock.Fake) {
 
 var phone = code.Key{Channel: code.ChannelSMS, To: "13812345678", Purpose: "register"}
 
-func codeOf(err error) errcode.Code {
-	var e *errcode.Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
-}
-
 func TestRightCodeWorksOnce(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
@@ -50,7 +42,7 @@ func TestRightCodeWorksOnce(t *testing.T) {
 	if err := s.Verify(ctx, phone, c); err != nil {
 		t.Fatalf("first use: %v", err)
 	}
-	if got := codeOf(s.Verify(ctx, phone, c)); got != errcode.CodeExpired {
+	if got := errcode.Of(s.Verify(ctx, phone, c)); got != errcode.CodeExpired {
 		t.Fatalf("second use: %v, want code_expired", got)
 	}
 }
@@ -60,7 +52,7 @@ func TestCodeExpiresAfterFiveMinutes(t *testing.T) {
 	ctx := context.Background()
 	c, _ := s.Issue(ctx, phone, "")
 	clk.Advance(code.TTL)
-	if got := codeOf(s.Verify(ctx, phone, c)); got != errcode.CodeExpired {
+	if got := errcode.Of(s.Verify(ctx, phone, c)); got != errcode.CodeExpired {
 		t.Fatalf("at 5 minutes: %v, want code_expired", got)
 	}
 }
@@ -71,12 +63,12 @@ func TestCodeIsBoundToItsDestinationAndPurpose(t *testing.T) {
 	c, _ := s.Issue(ctx, phone, "")
 	other := phone
 	other.To = "13912345678"
-	if got := codeOf(s.Verify(ctx, other, c)); got != errcode.CodeInvalid {
+	if got := errcode.Of(s.Verify(ctx, other, c)); got != errcode.CodeInvalid {
 		t.Fatalf("other phone: %v", got)
 	}
 	reset := phone
 	reset.Purpose = "reset"
-	if got := codeOf(s.Verify(ctx, reset, c)); got != errcode.CodeInvalid {
+	if got := errcode.Of(s.Verify(ctx, reset, c)); got != errcode.CodeInvalid {
 		t.Fatalf("other purpose: %v", got)
 	}
 }
@@ -95,7 +87,7 @@ func TestFiftyWrongCodesCountAtMostFive(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			switch got := codeOf(s.Verify(ctx, phone, wrong)); got {
+			switch got := errcode.Of(s.Verify(ctx, phone, wrong)); got {
 			case errcode.CodeInvalid:
 				invalid.Add(1)
 			case errcode.CodeTooManyAttempts:
@@ -109,7 +101,7 @@ func TestFiftyWrongCodesCountAtMostFive(t *testing.T) {
 	if invalid.Load() != code.MaxAttempts || exhausted.Load() != 50-code.MaxAttempts {
 		t.Fatalf("%d counted wrong, %d refused; want %d and %d", invalid.Load(), exhausted.Load(), code.MaxAttempts, 50-code.MaxAttempts)
 	}
-	if got := codeOf(s.Verify(ctx, phone, right)); got != errcode.CodeTooManyAttempts {
+	if got := errcode.Of(s.Verify(ctx, phone, right)); got != errcode.CodeTooManyAttempts {
 		t.Fatalf("right code after 5 wrong: %v, want code_too_many_attempts", got)
 	}
 }
@@ -251,7 +243,7 @@ func TestCodesAreStoredOnlyAsKeyedHashes(t *testing.T) {
 	}
 	// Another secret cannot verify it.
 	other := code.New(st, clk, quota.New(st, clk), []byte("k2"))
-	if got := codeOf(other.Verify(ctx, phone, c)); got != errcode.CodeInvalid {
+	if got := errcode.Of(other.Verify(ctx, phone, c)); got != errcode.CodeInvalid {
 		t.Fatalf("verify with another key: %v", got)
 	}
 }

@@ -1,25 +1,12 @@
 package contact
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"jszg/shared/errcode"
 )
-
-func codeOf(t *testing.T, err error) errcode.Code {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	var e *errcode.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not an *errcode.Error", err)
-	}
-	return e.Code
-}
 
 func TestNormalizePhone(t *testing.T) {
 	valid := map[string]string{
@@ -48,7 +35,7 @@ func TestNormalizePhone(t *testing.T) {
 		"1851234123a", "+8518512341234", "86185123412", "+86", "185.1234.1234", "(185)12341234",
 		"+1 18512341234", "861851234123",
 	} {
-		if _, err := NormalizePhone(in); codeOf(t, err) != errcode.PhoneInvalid {
+		if _, err := NormalizePhone(in); errcode.Of(err) != errcode.PhoneInvalid {
 			t.Errorf("NormalizePhone(%q) accepted", in)
 		}
 	}
@@ -82,7 +69,7 @@ func TestNormalizeEmail(t *testing.T) {
 		strings.Repeat("a", 64) + "@" + strings.Repeat(strings.Repeat("b", 62)+".", 3) + "com", // 257
 		"user@xn--fiqs8s", // a single label
 	} {
-		if _, err := NormalizeEmail(in); codeOf(t, err) != errcode.EmailInvalid {
+		if _, err := NormalizeEmail(in); errcode.Of(err) != errcode.EmailInvalid {
 			t.Errorf("NormalizeEmail(%q) accepted", in)
 		}
 	}

@@ -49,7 +49,7 @@ func TestParseHKID(t *testing.T) {
 	}
 	for in, want := range invalid {
 		_, err := ParseHKID(in)
-		if got := codeOf(t, err); got != want {
+		if got := errcode.Of(err); got != want {
 			t.Errorf("ParseHKID(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -80,7 +80,7 @@ func TestParseMacauID(t *testing.T) {
 	}
 	for in, want := range invalid {
 		_, err := ParseMacauID(in)
-		if got := codeOf(t, err); got != want {
+		if got := errcode.Of(err); got != want {
 			t.Errorf("ParseMacauID(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -120,7 +120,7 @@ func TestParseTaiwanID(t *testing.T) {
 	}
 	for in, want := range invalid {
 		_, err := ParseTaiwanID(in)
-		if got := codeOf(t, err); got != want {
+		if got := errcode.Of(err); got != want {
 			t.Errorf("ParseTaiwanID(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -141,7 +141,7 @@ func TestParseLocalID(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := ParseLocalID(c.region, c.in)
-		if got := codeOf(t, err); got != c.want {
+		if got := errcode.Of(err); got != c.want {
 			t.Errorf("ParseLocalID(%q, %q) = %q, want %q", c.region, c.in, got, c.want)
 		}
 	}

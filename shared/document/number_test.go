@@ -1,7 +1,6 @@
 package document
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -17,19 +16,6 @@ func date(s string) time.Time {
 		panic("bad test date " + s)
 	}
 	return t
-}
-
-// codeOf returns the code of an error from this package, or "" for nil.
-func codeOf(t *testing.T, err error) errcode.Code {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	var e *errcode.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not an *errcode.Error", err)
-	}
-	return e.Code
 }
 
 func TestChecksumChar(t *testing.T) {
@@ -112,7 +98,7 @@ func TestParseIDCard(t *testing.T) {
 	}
 	for in, want := range invalid {
 		_, err := ParseIDCard(in, today)
-		if got := codeOf(t, err); got != want {
+		if got := errcode.Of(err); got != want {
 			t.Errorf("ParseIDCard(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -125,7 +111,7 @@ func TestParseIDCardBirthDateToday(t *testing.T) {
 	if _, err := ParseIDCard(n, today); err != nil {
 		t.Errorf("born today: %v", err)
 	}
-	if _, err := ParseIDCard(n, today.AddDate(0, 0, -1)); codeOf(t, err) != errcode.DocNumberBirthDate {
+	if _, err := ParseIDCard(n, today.AddDate(0, 0, -1)); errcode.Of(err) != errcode.DocNumberBirthDate {
 		t.Errorf("born tomorrow accepted")
 	}
 	body = "110101" + "19000101" + "001"
@@ -177,14 +163,14 @@ func TestParseResidencePermit(t *testing.T) {
 	}
 	for _, c := range invalid {
 		_, err := ParseResidencePermit(c.number, c.region, today)
-		if got := codeOf(t, err); got != c.want {
+		if got := errcode.Of(err); got != c.want {
 			t.Errorf("ParseResidencePermit(%q, %q) = %q, want %q", c.number, c.region, got, c.want)
 		}
 	}
 }
 
 func TestParse(t *testing.T) {
-	if _, err := Parse("passport", "", "330102198703152117", today); codeOf(t, err) != errcode.DocTypeInvalid {
+	if _, err := Parse("passport", "", "330102198703152117", today); errcode.Of(err) != errcode.DocTypeInvalid {
 		t.Errorf("unknown document type accepted")
 	}
 	if id, err := Parse(api.DocIDCard, "", "330102198703152117", today); err != nil || id.Region != "" {
@@ -235,7 +221,7 @@ func TestParsePermitNumber(t *testing.T) {
 	}
 	for _, c := range invalid {
 		_, err := ParsePermitNumber(c.region, c.in)
-		if got := codeOf(t, err); got != c.want {
+		if got := errcode.Of(err); got != c.want {
 			t.Errorf("ParsePermitNumber(%q, %q) = %q, want %q", c.region, c.in, got, c.want)
 		}
 	}

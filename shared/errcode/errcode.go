@@ -3,6 +3,8 @@
 // because both compile this package, the wording is defined exactly once.
 package errcode
 
+import "errors"
+
 // Code is a stable, machine-readable error identifier. Codes never change once published; the
 // API's clients switch on them.
 type Code string
@@ -53,3 +55,19 @@ type FormError struct {
 }
 
 func (e *FormError) Error() string { return e.Errors[0].Error() }
+
+// Of returns the code of err: "" for nil, the code of an *Error (or FormError's first), and
+// Internal for any other error, which is ours to fix rather than the user's.
+func Of(err error) Code {
+	var e *Error
+	var f *FormError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	case errors.As(err, &f) && len(f.Errors) > 0:
+		return f.Errors[0].Code
+	}
+	return Internal
+}

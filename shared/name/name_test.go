@@ -1,24 +1,11 @@
 package name
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"jszg/shared/errcode"
 )
-
-func codeOf(t *testing.T, err error) errcode.Code {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	var e *errcode.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not an *errcode.Error", err)
-	}
-	return e.Code
-}
 
 func TestNormalizeAccepts(t *testing.T) {
 	cases := map[string]string{
@@ -91,7 +78,7 @@ func TestNormalizeRefuses(t *testing.T) {
 	}
 	for in, want := range cases {
 		_, err := Normalize(in)
-		if got := codeOf(t, err); got != want {
+		if got := errcode.Of(err); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -1,7 +1,6 @@
 package password
 
 import (
-	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -9,18 +8,6 @@ import (
 
 	"jszg/shared/errcode"
 )
-
-func codeOf(t *testing.T, err error) errcode.Code {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	var e *errcode.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v is not an *errcode.Error", err)
-	}
-	return e.Code
-}
 
 var holder = Personal{
 	DocNumber: "11010519491231002X",
@@ -75,7 +62,7 @@ func TestCheck(t *testing.T) {
 		"123456":     errcode.PasswordTooShort,
 	}
 	for pw, want := range cases {
-		if got := codeOf(t, Check(pw, holder)); got != want {
+		if got := errcode.Of(Check(pw, holder)); got != want {
 			t.Errorf("Check(%q) = %q, want %q", pw, got, want)
 		}
 	}

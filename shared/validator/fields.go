@@ -38,7 +38,7 @@ func ValidateDocNumber(docType, region, number string, today time.Time) error {
 		region = ""
 	}
 	_, err := document.Parse(docType, region, number, today)
-	if codeOf(err) == errcode.DocTypeInvalid {
+	if errcode.Of(err) == errcode.DocTypeInvalid {
 		return atField(FieldDocType, err)
 	}
 	return atField(FieldDocNumber, err)

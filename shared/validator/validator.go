@@ -41,15 +41,7 @@ func (l *fieldErrors) add(field string, err error) {
 			return
 		}
 	}
-	*l = append(*l, errcode.AtField(field, codeOf(err)))
-}
-
-// codeOf returns the code of an error from the rule packages, which all return *errcode.Error.
-func codeOf(err error) errcode.Code {
-	if e, ok := err.(*errcode.Error); ok {
-		return e.Code
-	}
-	return errcode.Internal
+	*l = append(*l, errcode.AtField(field, errcode.Of(err)))
 }
 
 // atField ties a rule error to a field, keeping nil nil.
@@ -57,5 +49,5 @@ func atField(field string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return errcode.AtField(field, codeOf(err))
+	return errcode.AtField(field, errcode.Of(err))
 }
