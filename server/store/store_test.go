@@ -117,3 +117,17 @@ func TestSweepRemovesExpiredDocuments(t *testing.T) {
 		t.Fatalf("%d left, want 1", left)
 	}
 }
+
+// BenchmarkUpdate measures one single-document upsert with $inc, the commonest write of the
+// product (quotas, codes, sessions).
+func BenchmarkUpdate(b *testing.B) {
+	s := storetest.Open(b)
+	c := s.DB.Collection("bench")
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.UpdateOne(ctx, bson.M{"_id": i % 16}, bson.M{"$inc": bson.M{"n": 1}}, options.Update().SetUpsert(true)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
