@@ -1,0 +1,38 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckRefusesUnsafeSettings(t *testing.T) {
+	tencent := TencentSMS{SecretID: "id", SecretKey: "key", AppID: "1400000000", SignName: "中国教师资格网", TemplateID: "1"}
+	for name, tc := range map[string]struct {
+		cfg  Config
+		want string // part of the error; "" for none
+	}{
+		"local run":                          {Config{}, ""},
+		"captcha off with stand-ins":         {Config{CaptchaOff: true}, ""},
+		"captcha off with real SMS":          {Config{CaptchaOff: true, SMSProvider: "tencent", Tencent: tencent}, "JSZG_CAPTCHA=off"},
+		"tencent without credentials":        {Config{SMSProvider: "tencent"}, "JSZG_SMS_TENCENT"},
+		"unknown SMS provider":               {Config{SMSProvider: "carrier-pigeon"}, "unknown provider"},
+		"short secret":                       {Config{Secret: "too short"}, "32 characters"},
+		"tencent with everything configured": {Config{SMSProvider: "tencent", Tencent: tencent}, ""},
+	} {
+		err := tc.cfg.Check()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: %v, want an error about %s", name, err, tc.want)
+		}
+	}
+}
+
+func TestCaptchaOffIsRefusedWithRealWeChat(t *testing.T) {
+	c := Config{CaptchaOff: true}
+	c.WeChat.AppID = "wx0123456789abcdef"
+	if err := c.Check(); err == nil {
+		t.Fatal("captcha off with a real WeChat service account was accepted")
+	}
+}
