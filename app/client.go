@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -226,4 +227,32 @@ func signOut(csrf string) error {
 func fetchMe() (*api.Me, error) {
 	var m api.Me
 	return &m, call("GET", "/api/me", "", nil, &m)
+}
+
+// pathWeChatOAuth starts binding inside WeChat: a top-level navigation, which WeChat's silent
+// authorization sends back to the personal centre.
+const pathWeChatOAuth = "/api/me/wechat/oauth/start"
+
+func createRegisterScene() (*api.WeChatScene, error) {
+	var s api.WeChatScene
+	return &s, call("POST", "/api/wechat/scenes", "", api.WeChatSceneRequest{Purpose: api.WeChatPurposeRegister}, &s)
+}
+
+func createBindScene(csrf string) (*api.WeChatScene, error) {
+	var s api.WeChatScene
+	return &s, call("POST", "/api/me/wechat/scene", csrf, struct{}{}, &s)
+}
+
+func fetchSceneStatus(scene string) (*api.WeChatSceneStatus, error) {
+	var s api.WeChatSceneStatus
+	return &s, call("GET", "/api/wechat/scenes/"+url.PathEscape(scene), "", nil, &s)
+}
+
+func fetchWeChatBinding() (*api.WeChatBinding, error) {
+	var b api.WeChatBinding
+	return &b, call("GET", "/api/me/wechat", "", nil, &b)
+}
+
+func unbindWeChat(csrf string) error {
+	return call("DELETE", "/api/me/wechat", csrf, nil, nil)
 }

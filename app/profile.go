@@ -18,8 +18,9 @@ var profileTabs = []struct{ id, label string }{
 	{"certificate", "教师资格证书信息"},
 }
 
-// profilePage is 个人信息中心: the signed-in applicant's identity, masked as the API returns it.
-// Without a session it sends the visitor to 登录.
+// profilePage is 个人信息中心: the signed-in applicant's identity, masked as the API returns it,
+// and the binding of the account to the WeChat service account. Without a session it sends the
+// visitor to 登录.
 type profilePage struct {
 	app.Compo
 
@@ -29,18 +30,24 @@ type profilePage struct {
 	tab        string
 	signingOut bool
 	actionErr  string
+	wx         wechatBinding
 }
 
 func (p *profilePage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("个人信息中心 - " + siteName)
+	p.takeOAuthOutcome(ctx)
 }
 
 func (p *profilePage) OnMount(ctx app.Context) {
 	p.ready = true
 	p.tab = profileTabs[0].id
 	p.load(ctx)
+	p.mountWeChat(ctx)
 	markReady(ctx)
 }
+
+// OnDismount stops watching a bind QR code nobody is looking at any more.
+func (p *profilePage) OnDismount() { p.wx.scan.stop() }
 
 func (p *profilePage) load(ctx app.Context) {
 	p.loadErr = ""
@@ -98,6 +105,7 @@ func (p *profilePage) Render() app.UI {
 		app.If(p.actionErr != "", func() app.UI {
 			return app.Div().Class("notice", "notice-error").Attr("role", "alert").Text(p.actionErr)
 		}),
+		p.renderWeChatNotice(),
 		app.Nav().Class("tabs").Attr("role", "tablist").Body(
 			app.Range(profileTabs).Slice(func(i int) app.UI {
 				t := profileTabs[i]
@@ -117,6 +125,7 @@ func (p *profilePage) Render() app.UI {
 					)
 				}),
 		),
+		p.renderUnbindDialog(),
 	)
 }
 
@@ -177,20 +186,7 @@ func (p *profilePage) renderIdentity() app.UI {
 					)
 				}),
 			),
-			app.Aside().Class("wechat-box").Body(
-				app.Div().Class("qr-image").Body(
-					app.Img().Src("/web/qr-service.png").Alt("服务号二维码（即将发布）").Width(129).Height(129).Attr("loading", "lazy"),
-					app.Span().Class("qr-soon").Text("即将发布"),
-				),
-				app.P().Body(
-					app.Span().Text("请关注中国教师资格网服务号"),
-					app.Br(),
-					app.Span().Text("可在个人中心中绑定帐号"),
-				),
-				app.If(me.WeChatBound, func() app.UI {
-					return app.P().Class("hint", "hint-good").Text("已绑定服务号")
-				}),
-			),
+			p.renderWeChat(),
 		),
 		app.P().Class("note").Text("提示: 如需修改姓名、身份证件有效开始日期、身份证件有效截止日期, 请进入实名核验页面, 实名核验通过后方可修改成功。"),
 	)

@@ -26,6 +26,20 @@ var registerFields = []string{
 	"email", "phone", "captcha", "code_source", "code", "agreed",
 }
 
+// The ways to receive the code, in the order the seed offers them.
+var codeSources = []struct{ value, label string }{
+	{api.CodeBySMS, "通过短信"},
+	{api.CodeByWeChat, "微信扫码"},
+}
+
+// Wording of 微信扫码.
+const (
+	msgScanForCode  = "请使用微信扫描二维码，关注中国教师资格网服务号后获取验证码"
+	msgScanDone     = "扫码成功"
+	msgCodeInWeChat = "验证码已发送至您的微信，请查看中国教师资格网服务号消息。"
+	msgScanFirst    = "请先使用微信扫描二维码获取验证码"
+)
+
 // registerPage is 注册. Every rule is checked in the browser by the shared validator, the code
 // the server runs, as the applicant leaves each field; the server's own verdict (a code that is
 // wrong, a number already registered) comes back per field and is shown at that field. Nothing
@@ -50,6 +64,10 @@ type registerPage struct {
 	countdown  int
 	codeNotice string
 
+	// wechat is the QR code of 微信扫码: the code comes in the WeChat chat of the service
+	// account, and the new account is bound to that WeChat user.
+	wechat scanWatch
+
 	showAgreement bool
 }
 
@@ -68,20 +86,27 @@ func (p *registerPage) OnInit() {
 }
 
 func (p *registerPage) OnMount(ctx app.Context) {
+	p.wechat.mount(ctx)
 	p.ready = true
 	p.captcha.load(ctx)
 	markReady(ctx)
 }
 
+// OnDismount stops watching the QR code: nobody is looking at it any more.
+func (p *registerPage) OnDismount() { p.wechat.stop() }
+
 // request is the form as it is sent: fields of the other document type dropped, the end date
-// derived from the start date and the term.
+// derived from the start date and the term, and with 微信扫码 the scene the code was sent for.
 func (p *registerPage) request() api.RegisterRequest {
 	r := p.form
 	if r.DocType != api.DocResidencePermit {
 		r.Region, r.PermitNumber, r.LocalID = "", "", ""
 	}
 	r.ValidUntil = p.validUntil()
-	r.CodeSource = api.CodeBySMS
+	r.WeChatScene = ""
+	if r.CodeSource == api.CodeByWeChat {
+		r.WeChatScene = p.wechat.sceneID()
+	}
 	return r
 }
 
@@ -171,6 +196,34 @@ func (p *registerPage) setDocType(t string) {
 		p.form.ValidityTerm = api.Term5Years
 	}
 	p.edited("doc_type")
+}
+
+// setCodeSource switches between 通过短信 and 微信扫码. Choosing WeChat shows a QR code at once
+// (the one shown before, when it is still waiting or its code was sent); going back to SMS stops
+// watching it.
+func (p *registerPage) setCodeSource(source string) {
+	if source == p.form.CodeSource {
+		return
+	}
+	p.form.CodeSource = source
+	delete(p.serverErrs, "code")
+	p.edited("code_source")
+	if source != api.CodeByWeChat {
+		p.wechat.stop()
+		return
+	}
+	if p.wechat.status == api.SceneCodeSent || p.wechat.resume() {
+		return
+	}
+	p.wechat.start(createRegisterScene, p.onScan)
+}
+
+// onScan follows the QR code: once the code is in the WeChat chat, the code field is next.
+func (p *registerPage) onScan(ctx app.Context) {
+	if p.wechat.status == api.SceneCodeSent {
+		delete(p.serverErrs, "code")
+		p.scrollTo(ctx, "code")
+	}
 }
 
 func (p *registerPage) sendCode(ctx app.Context, _ app.Event) {
@@ -276,6 +329,12 @@ func (p *registerPage) submit(ctx app.Context, e app.Event) {
 		p.scrollTo(ctx, first)
 		return
 	}
+	if p.form.CodeSource == api.CodeByWeChat && p.wechat.sceneID() == "" {
+		// Nothing to check the code against: no QR code was shown.
+		p.serverErrs["code"] = msgScanFirst
+		p.scrollTo(ctx, "code")
+		return
+	}
 	pass, ok := p.captcha.takePass(ctx)
 	if !ok {
 		p.serverErrs["captcha"] = errcode.CaptchaRequired.Message()
@@ -345,6 +404,14 @@ func (p *registerPage) Render() app.UI {
 		back += "?" + q.Encode()
 	}
 	until := p.validUntil()
+	wechat := f.CodeSource == api.CodeByWeChat
+	codeNotice := p.codeNotice
+	if wechat {
+		codeNotice = ""
+		if p.wechat.status == api.SceneCodeSent {
+			codeNotice = msgCodeInWeChat
+		}
+	}
 	untilPlaceholder := "选择开始日期后自动生成"
 	if f.ValidityTerm == api.TermLongTerm {
 		untilPlaceholder = "长期有效"
@@ -450,28 +517,31 @@ func (p *registerPage) Render() app.UI {
 				),
 				p.row("captcha", "图形验证码", true, p.captcha.render(p.serverErrs["captcha"])),
 				p.row("code_source", "验证码来源", true,
-					app.Div().ID("code_source").Class("code-sources").Body(
-						app.Label().Class("source", "active").Body(
-							app.Input().Type("radio").Name("code_source").Value(api.CodeBySMS).Checked(true),
-							app.Span().Class("source-title").Text("通过短信"),
-						),
-						app.Label().Class("source", "disabled").Title(soonLabel).Body(
-							app.Input().Type("radio").Name("code_source").Value(api.CodeByWeChat).Disabled(true),
-							app.Span().Class("source-title").Text("微信扫码"),
-							app.Span().Class("soon-badge").Text(soonLabel),
-						),
+					app.Div().ID("code_source").Class("code-sources").Attr("role", "radiogroup").Body(
+						app.Range(codeSources).Slice(func(i int) app.UI {
+							src := codeSources[i]
+							id := "code_source-" + src.value
+							return app.Label().Class("source", activeClass(f.CodeSource == src.value)).For(id).Body(
+								checkedIf(app.Input().Type("radio").ID(id).Name("code_source").Value(src.value), f.CodeSource == src.value).
+									OnChange(func(ctx app.Context, _ app.Event) { p.setCodeSource(src.value) }, app.EventScope(src.value)),
+								app.Span().Class("source-title").Text(src.label),
+							)
+						}),
 					),
+					app.If(wechat, func() app.UI { return p.wechat.render("wechat-scan", msgScanForCode, msgScanDone) }),
 				),
 				p.row("code", "验证码", true,
 					app.Div().Class("code-line").Body(
 						p.input("code", "text", "请输入验证码", &f.Code).
 							Attr("inputmode", "numeric").Attr("autocomplete", "one-time-code").MaxLength(6),
-						disabledIf(app.Button().ID("send-code").Type("button").Class("btn", "btn-outline", "btn-code"), p.sending || p.countdown > 0).
-							Text(p.sendLabel()).
-							OnClick(p.sendCode),
+						app.If(!wechat, func() app.UI {
+							return disabledIf(app.Button().ID("send-code").Type("button").Class("btn", "btn-outline", "btn-code"), p.sending || p.countdown > 0).
+								Text(p.sendLabel()).
+								OnClick(p.sendCode)
+						}),
 					),
-					app.If(p.codeNotice != "", func() app.UI {
-						return app.P().ID("code-notice").Class("field-tip", "tip-ok").Attr("role", "status").Text(p.codeNotice)
+					app.If(codeNotice != "", func() app.UI {
+						return app.P().ID("code-notice").Class("field-tip", "tip-ok").Attr("role", "status").Text(codeNotice)
 					}),
 				),
 				app.Div().ID("row-agreed").Class("field", "field-agree").DataSet("field", "agreed").Body(
