@@ -143,13 +143,18 @@ func AccountOf(c *fiber.Ctx) string {
 }
 
 // requireSession admits requests with a live session cookie.
+// A page navigation (a link such as WeChat's OAuth start, opened as a page) without one is sent
+// to 登录, which returns here afterwards; a script's request gets the JSON error.
 func (a *API) requireSession(c *fiber.Ctx) error {
 	token := c.Cookies(a.cookieName(c))
-	if token == "" {
-		return errcode.New(errcode.Unauthorized)
-	}
 	sess, err := a.d.Sessions.Lookup(c.UserContext(), token)
 	if errors.Is(err, session.ErrNoSession) {
+		if c.Method() == fiber.MethodGet && c.Get("Sec-Fetch-Mode") == "navigate" {
+			return c.Redirect("/login?return_to="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		if token == "" {
+			return errcode.New(errcode.Unauthorized)
+		}
 		return errcode.New(errcode.SessionExpired)
 	}
 	if err != nil {

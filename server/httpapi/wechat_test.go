@@ -74,3 +74,24 @@ func TestRegisterWithACodeByWeChatScanBindsTheAccount(t *testing.T) {
 		t.Fatalf("notice %+v", msg)
 	}
 }
+
+// TestSignedOutPageNavigationGoesToSignIn: the OAuth binding link opened as a page after the
+// session ended leads to 登录, which returns to it; a script gets the JSON error.
+func TestSignedOutPageNavigationGoesToSignIn(t *testing.T) {
+	env := testenv.Start(t)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("GET", env.URL+"/api/me/wechat/oauth/start", nil)
+	req.Header.Set("Sec-Fetch-Mode", "navigate")
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?return_to=%2Fapi%2Fme%2Fwechat%2Foauth%2Fstart" {
+		t.Fatalf("navigation: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	c := newClient(t, env)
+	if st, e := c.do("GET", "/api/me/wechat", nil, nil); st != http.StatusUnauthorized || e.Code != "unauthorized" {
+		t.Fatalf("script: %d %+v", st, e)
+	}
+}
