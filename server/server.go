@@ -136,6 +136,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		Log:      log,
 		Clock:    clk,
 		Captcha:  capt,
+		Quotas:   quotas,
 		Codes:    codes,
 		SMS:      sender,
 		Accounts: accounts,

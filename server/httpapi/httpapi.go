@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"jszg/server/clock"
 	"jszg/server/code"
 	"jszg/server/outbox"
+	"jszg/server/quota"
 	"jszg/server/registration"
 	"jszg/server/session"
 	"jszg/server/signin"
@@ -47,6 +49,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Clock    clock.Clock
 	Captcha  *captcha.Service
+	Quotas   *quota.Quotas
 	Codes    *code.Service
 	SMS      SMSSender
 	Register *registration.Flow
@@ -143,7 +146,19 @@ func (a *API) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
+// CaptchaPerAddress bounds the puzzles one client address may ask for. Drawing one costs about
+// 13 ms of CPU, so an unbounded endpoint is an easy way to load the server; the bound is generous
+// because a campus or a mobile carrier puts many applicants behind one address.
+var CaptchaPerAddress = quota.Limit{Name: "captcha_addr", Max: 600, Window: quota.Fixed(10 * time.Minute)}
+
 func (a *API) newCaptcha(c *fiber.Ctx) error {
+	if _, err := a.d.Quotas.Take(c.UserContext(), "addr:"+c.IP(), CaptchaPerAddress); err != nil {
+		var ex *quota.Exceeded
+		if errors.As(err, &ex) {
+			return errcode.Later(errcode.TooManyRequests, int(ex.RetryAfter.Seconds()+0.999))
+		}
+		return err
+	}
 	p, err := a.d.Captcha.Generate(c.UserContext())
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"jszg/server/config"
+	"jszg/server/httpapi"
 	"jszg/server/testenv"
 	"jszg/shared/api"
 	"jszg/shared/document"
@@ -77,5 +78,22 @@ func TestSignInReturnsToTheEntryOrAKnownBusinessSystem(t *testing.T) {
 		if e != nil || r.Redirect != tc.want {
 			t.Errorf("entry %q return_to %q: %d %+v redirect %q, want %q", tc.entry, tc.returnTo, st, e, r.Redirect, tc.want)
 		}
+	}
+}
+
+func TestCaptchaPuzzlesPerAddressAreBounded(t *testing.T) {
+	env := testenv.Start(t)
+	saved := httpapi.CaptchaPerAddress.Max
+	httpapi.CaptchaPerAddress.Max = 3
+	defer func() { httpapi.CaptchaPerAddress.Max = saved }()
+	c := newClient(t, env)
+	for i := 0; i < 3; i++ {
+		if st, e := c.do("GET", "/api/captcha", nil, nil); e != nil {
+			t.Fatalf("puzzle %d: %d %+v", i+1, st, e)
+		}
+	}
+	st, e := c.do("GET", "/api/captcha", nil, nil)
+	if st != http.StatusTooManyRequests || e.Code != errcode.TooManyRequests || e.RetryAfter < 1 {
+		t.Fatalf("fourth puzzle: %d %+v", st, e)
 	}
 }
