@@ -338,9 +338,11 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var bigErr api.ErrorResponse
+	_ = json.NewDecoder(big.Body).Decode(&bigErr)
 	conn.Close()
-	if big.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Fatalf("2 MiB body: %d", big.StatusCode)
+	if big.StatusCode != http.StatusRequestEntityTooLarge || bigErr.Code != errcode.BodyTooLarge {
+		t.Fatalf("2 MiB body: %d %+v", big.StatusCode, bigErr)
 	}
 	resp, err := http.Get(env.URL + "/api/nothing-here")
 	if err != nil {
