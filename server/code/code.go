@@ -109,16 +109,14 @@ type record struct {
 func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string, error) {
 	now := s.clk.Now()
 	id := key.id()
-	var prev record
-	if err := s.c.FindOne(ctx, bson.M{"_id": id}).Decode(&prev); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return "", fmt.Errorf("load code: %w", err)
-	}
 	// The filter matches only a code sent over a minute ago; when it matches nothing the upsert
-	// tries to insert a second document with the same _id and fails: that is the cooldown.
-	_, err := s.c.UpdateOne(ctx,
+	// tries to insert a second document with the same _id and fails: that is the cooldown. The
+	// document as it was comes back, so a refused send can restore it.
+	var prev record
+	err := s.c.FindOneAndUpdate(ctx,
 		bson.M{"_id": id, "sent_at": bson.M{"$lte": now.Add(-Cooldown)}},
 		bson.M{"$set": bson.M{"sent_at": now, "purge_at": now.Add(24 * time.Hour)}},
-		options.Update().SetUpsert(true))
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)).Decode(&prev)
 	if store.IsDuplicateKey(err) {
 		wait := Cooldown
 		var r record
@@ -127,7 +125,7 @@ func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string
 		}
 		return "", &RateLimited{RetryAfter: wait}
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) { // no document before: a first code
 		return "", fmt.Errorf("claim code: %w", err)
 	}
 	unclaim := func() {

@@ -256,3 +256,24 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+func TestARefusedSendKeepsTheEarlierCode(t *testing.T) {
+	s, clk := newService(t)
+	ctx := context.Background()
+	var last string
+	for i := 0; i < code.PerHour.Max; i++ {
+		c, err := s.Issue(ctx, phone, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = c
+		clk.Advance(time.Minute)
+	}
+	var rl *code.RateLimited
+	if _, err := s.Issue(ctx, phone, ""); !errors.As(err, &rl) {
+		t.Fatalf("over the hourly limit: %v", err)
+	}
+	if err := s.Verify(ctx, phone, last); err != nil {
+		t.Fatalf("the code sent before the refusal: %v", err)
+	}
+}
