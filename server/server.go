@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -160,7 +161,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	}
 	s.WeChat = wx
 	s.API.NotFound()
-	return webui.Mount(s.API.App, webui.Config{WebDir: cfg.WebDir})
+	return webui.Mount(s.API.App, webui.Config{WebDir: cfg.WebDir, Domain: hostOf(cfg.WeChat.PublicURL)})
 }
 
 // smsSender is Tencent Cloud SMS when configured. Otherwise it is the same Tencent adapter
@@ -245,6 +246,14 @@ func loadSecret(ctx context.Context, st *store.Store, configured string) ([]byte
 		return nil, err
 	}
 	return []byte(doc.Value), nil
+}
+
+// hostOf is the host of an absolute URL, or "" (the pages' og:url then stays relative).
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Host
+	}
+	return ""
 }
 
 func randomHex(n int) string {
