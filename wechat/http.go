@@ -264,13 +264,11 @@ var (
 // fail turns the WeChat routes' errors into error codes; the server's error handler makes them
 // HTTP answers, as for every other route.
 func (s *Service) fail(c *fiber.Ctx, err error) error {
-	var (
-		ex     *quota.Exceeded
-		apiErr *serviceaccount.APIError
-	)
+	var apiErr *serviceaccount.APIError
+	var ex *quota.Exceeded
 	switch {
 	case errors.As(err, &ex):
-		return errcode.Later(errcode.TooManyRequests, int(ex.RetryAfter.Seconds()+0.999))
+		return quota.Refusal(err, errcode.TooManyRequests)
 	case errors.Is(err, errBadRequest):
 		return errcode.New(errcode.BadRequest)
 	case errors.Is(err, errUnauthorized):

@@ -56,7 +56,7 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 		case errors.As(err, &e):
 			return writeError(c, e)
 		case errors.As(err, &rl):
-			return writeError(c, errcode.Later(errcode.CodeRateLimited, int(rl.RetryAfter.Seconds()+0.999)))
+			return writeError(c, errcode.After(errcode.CodeRateLimited, rl.RetryAfter))
 		case errors.As(err, &fe):
 			switch fe.Code {
 			case http.StatusRequestEntityTooLarge:

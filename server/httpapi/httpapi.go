@@ -6,7 +6,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -153,11 +152,7 @@ var CaptchaPerAddress = quota.Limit{Name: "captcha_addr", Max: 600, Window: quot
 
 func (a *API) newCaptcha(c *fiber.Ctx) error {
 	if _, err := a.d.Quotas.Take(c.UserContext(), "addr:"+c.IP(), CaptchaPerAddress); err != nil {
-		var ex *quota.Exceeded
-		if errors.As(err, &ex) {
-			return errcode.Later(errcode.TooManyRequests, int(ex.RetryAfter.Seconds()+0.999))
-		}
-		return err
+		return quota.Refusal(err, errcode.TooManyRequests)
 	}
 	p, err := a.d.Captcha.Generate(c.UserContext())
 	if err != nil {

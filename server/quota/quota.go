@@ -18,6 +18,7 @@ import (
 
 	"jszg/server/clock"
 	"jszg/server/store"
+	"jszg/shared/errcode"
 )
 
 const collection = "quota_counters"
@@ -55,6 +56,16 @@ type Exceeded struct {
 
 func (e *Exceeded) Error() string {
 	return fmt.Sprintf("quota %s exceeded, retry after %s", e.Limit, e.RetryAfter)
+}
+
+// Refusal turns a reached limit into the user's error with code c and when to retry; any other
+// error passes through.
+func Refusal(err error, c errcode.Code) error {
+	var ex *Exceeded
+	if errors.As(err, &ex) {
+		return errcode.After(c, ex.RetryAfter)
+	}
+	return err
 }
 
 // Quotas is the counter store.

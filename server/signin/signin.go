@@ -83,12 +83,12 @@ func (f *Flow) SignIn(ctx context.Context, req *api.SignInRequest, addr string) 
 		if errors.As(err, &ex) {
 			f.Audit.Add(ctx, audit.Record{Event: audit.SignInLocked, Subject: subject, Addr: addr})
 		}
-		return nil, limitError(err, errcode.AccountLocked)
+		return nil, quota.Refusal(err, errcode.AccountLocked)
 	}
 	addrSlot, err := f.Quotas.Take(ctx, "addr:"+addr, PerAddress)
 	if err != nil {
 		numberSlot.Release(ctx)
-		return nil, limitError(err, errcode.TooManyRequests)
+		return nil, quota.Refusal(err, errcode.TooManyRequests)
 	}
 	acc, err := f.Accounts.ByDocNumber(ctx, number)
 	ok := false
@@ -151,12 +151,4 @@ func entryName(e string) string {
 		return e
 	}
 	return ""
-}
-
-func limitError(err error, c errcode.Code) error {
-	var ex *quota.Exceeded
-	if errors.As(err, &ex) {
-		return errcode.Later(c, int(ex.RetryAfter.Seconds()+0.999))
-	}
-	return err
 }

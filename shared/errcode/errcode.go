@@ -3,7 +3,10 @@
 // because both compile this package, the wording is defined exactly once.
 package errcode
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Code is a stable, machine-readable error identifier. Codes never change once published; the
 // API's clients switch on them.
@@ -25,6 +28,13 @@ func AtField(field string, c Code) *Error { return &Error{Code: c, Field: field}
 
 // Later returns an error with the given code that may be retried after the given seconds.
 func Later(c Code, seconds int) *Error { return &Error{Code: c, RetryAfter: max(seconds, 1)} }
+
+// After returns an error with the given code that may be retried after d.
+func After(c Code, d time.Duration) *Error { return Later(c, RetrySeconds(d)) }
+
+// RetrySeconds is d in whole seconds, rounded up and at least 1: a client told "retry after 0"
+// would retry at once and be refused again.
+func RetrySeconds(d time.Duration) int { return max(int((d+time.Second-1)/time.Second), 1) }
 
 // Error returns the Chinese message, so an *Error can be shown as it is.
 func (e *Error) Error() string { return e.Code.Message() }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -40,5 +41,13 @@ func TestOf(t *testing.T) {
 	}
 	if e := Later(AccountLocked, 0); e.RetryAfter != 1 {
 		t.Errorf("Later with 0 s: retry after %d, want at least 1", e.RetryAfter)
+	}
+}
+
+func TestRetrySecondsRoundsUp(t *testing.T) {
+	for d, want := range map[time.Duration]int{0: 1, time.Millisecond: 1, time.Second: 1, 1001 * time.Millisecond: 2, 59*time.Second + 1: 60} {
+		if got := RetrySeconds(d); got != want {
+			t.Errorf("RetrySeconds(%s) = %d, want %d", d, got, want)
+		}
 	}
 }

@@ -304,7 +304,7 @@ func (f *Flow) sendCode(ctx context.Context, sc *Scene, openid string, now time.
 		g.Release(ctx)
 		f.release(ctx, sc.ID, openid)
 		if rl.RetryAfter <= code.Cooldown {
-			return fmt.Sprintf(replyCooldown, max(1, int(rl.RetryAfter.Seconds()+0.999))), nil
+			return fmt.Sprintf(replyCooldown, errcode.RetrySeconds(rl.RetryAfter)), nil
 		}
 		return replyTooMany, nil
 	}
