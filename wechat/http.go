@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
@@ -22,13 +21,13 @@ import (
 	"jszg/wechat/accesstoken"
 	"jszg/wechat/binding"
 	"jszg/wechat/scene"
+	"jszg/server/httpapi"
 	"jszg/wechat/serviceaccount"
 )
 
 const (
 	oauthStates   = "wechat_oauth_states"
 	oauthStateTTL = 10 * time.Minute
-	maxJSON       = 4 << 10
 )
 
 // Mount registers the routes. public is the application root; authed is the signed-in group
@@ -63,8 +62,8 @@ func (s *Service) Mount(public, authed fiber.Router, accountOf func(*fiber.Ctx) 
 
 func (s *Service) createRegisterScene(c *fiber.Ctx) error {
 	var req api.WeChatSceneRequest
-	if err := decode(c, &req); err != nil {
-		return s.fail(c, err)
+	if err := httpapi.DecodeJSON(c, &req); err != nil {
+		return err
 	}
 	if req.Purpose != api.WeChatPurposeRegister {
 		return s.fail(c, errBadRequest)
@@ -300,17 +299,6 @@ func rejection(reason string) (string, string) {
 	return string(errcode.Forbidden), errcode.Forbidden.Message()
 }
 
-// decode reads a small JSON body. Only application/json: a cross-site form cannot send it
-// without a CORS preflight, so a page elsewhere cannot make QR codes on a visitor's behalf.
-func decode(c *fiber.Ctx, v any) error {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) || len(c.Body()) > maxJSON {
-		return errBadRequest
-	}
-	if err := json.Unmarshal(c.Body(), v); err != nil {
-		return errBadRequest
-	}
-	return nil
-}
 
 func newState() string {
 	var b [18]byte

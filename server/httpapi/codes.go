@@ -14,7 +14,7 @@ import (
 // phone change go to numbers the flows know, and have routes of their own.
 func (a *API) sendSMSCode(c *fiber.Ctx) error {
 	var req api.SendCodeRequest
-	if err := decode(c, &req); err != nil {
+	if err := DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Purpose != api.PurposeRegister {

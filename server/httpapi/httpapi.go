@@ -119,9 +119,10 @@ func proxyHeader(trusted []string) string {
 	return ""
 }
 
-// decode reads a JSON body into v. Only application/json is accepted: a cross-site HTML form
-// cannot send it without a CORS preflight, which this server never grants.
-func decode(c *fiber.Ctx, v any) error {
+// DecodeJSON reads a JSON body into v; every route of the server uses it, whichever package
+// mounts the route. Only application/json is accepted: a cross-site HTML form cannot send it
+// without a CORS preflight, which this server never grants.
+func DecodeJSON(c *fiber.Ctx, v any) error {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
 		return errcode.New(errcode.BadRequest)
 	}
@@ -163,7 +164,7 @@ func (a *API) newCaptcha(c *fiber.Ctx) error {
 
 func (a *API) solveCaptcha(c *fiber.Ctx) error {
 	var ans api.CaptchaAnswer
-	if err := decode(c, &ans); err != nil {
+	if err := DecodeJSON(c, &ans); err != nil {
 		return err
 	}
 	pass, err := a.d.Captcha.Verify(c.UserContext(), c.Params("id"), ans)
@@ -175,7 +176,7 @@ func (a *API) solveCaptcha(c *fiber.Ctx) error {
 
 func (a *API) register(c *fiber.Ctx) error {
 	var req api.RegisterRequest
-	if err := decode(c, &req); err != nil {
+	if err := DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	res, err := a.d.Register.Register(c.UserContext(), &req, c.IP())

@@ -48,7 +48,7 @@ func (a *API) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
 
 func (a *API) signIn(c *fiber.Ctx) error {
 	var req api.SignInRequest
-	if err := decode(c, &req); err != nil {
+	if err := DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
