@@ -15,13 +15,13 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 
 	"jszg/server/clock"
+	"jszg/server/httpapi"
 	"jszg/server/quota"
 	"jszg/shared/api"
 	"jszg/shared/errcode"
 	"jszg/wechat/accesstoken"
 	"jszg/wechat/binding"
 	"jszg/wechat/scene"
-	"jszg/server/httpapi"
 	"jszg/wechat/serviceaccount"
 )
 
@@ -298,7 +298,6 @@ func rejection(reason string) (string, string) {
 	}
 	return string(errcode.Forbidden), errcode.Forbidden.Message()
 }
-
 
 func newState() string {
 	var b [18]byte
