@@ -52,11 +52,14 @@ type Server struct {
 	API     *httpapi.API
 	Captcha *captcha.Service
 	Outbox  *outbox.Outbox // nil with real providers
-	WeChat  *wechat.Service
-	Clock   clock.Clock
-	log     *slog.Logger
-	closers []func()
-	cancel  context.CancelFunc
+	// SMSStandIn is the local stand-in of Tencent's SMS API (nil with the real one); tests make it
+	// fail on demand.
+	SMSStandIn *smsfake.Server
+	WeChat     *wechat.Service
+	Clock      clock.Clock
+	log        *slog.Logger
+	closers    []func()
+	cancel     context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -193,6 +196,7 @@ func (s *Server) smsSender(cfg *config.Config, st *store.Store, clk clock.Clock)
 	if err != nil {
 		return nil, err
 	}
+	s.SMSStandIn = fake
 	s.closers = append(s.closers, func() { _ = fake.Close() })
 	tc.Endpoint = fake.URL
 	return sms.NewTencent(tc)

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"jszg/server/audit"
 	"jszg/server/code"
+	"jszg/server/sms"
 	"jszg/shared/api"
 	"jszg/shared/contact"
 	"jszg/shared/errcode"
@@ -38,6 +41,13 @@ func (a *API) sendSMSCode(c *fiber.Ctx) error {
 	if err := a.d.SMS.SendCode(ctx, phone, v, int(code.TTL.Minutes())); err != nil {
 		a.d.Codes.Withdraw(ctx, key)
 		a.d.Log.Warn("sms not delivered", "phone", subject, "err", err)
+		switch {
+		case errors.Is(err, sms.ErrPhoneRejected):
+			return errcode.AtField("phone", errcode.PhoneInvalid)
+		case errors.Is(err, sms.ErrRateLimited):
+			// The carrier's own limit; its window is not told, so say a minute.
+			return errcode.After(errcode.CodeRateLimited, code.Cooldown)
+		}
 		return errcode.New(errcode.Unavailable)
 	}
 	a.d.Audit.Add(ctx, audit.Record{Event: audit.CodeSent, Subject: subject, Addr: c.IP(), Detail: map[string]string{"channel": "sms"}})

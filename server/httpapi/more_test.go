@@ -97,3 +97,30 @@ func TestCaptchaPuzzlesPerAddressAreBounded(t *testing.T) {
 		t.Fatalf("fourth puzzle: %d %+v", st, e)
 	}
 }
+
+// TestUndeliveredCodeIsWithdrawn: when the SMS provider refuses, the applicant is told why in
+// Chinese and may ask again at once (the cooldown was given back).
+func TestUndeliveredCodeIsWithdrawn(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	for _, tc := range []struct {
+		provider string
+		status   int
+		code     errcode.Code
+		field    string
+	}{
+		{"FailedOperation.InsufficientBalanceInSmsPackage", http.StatusServiceUnavailable, errcode.Unavailable, ""},
+		{"InvalidParameterValue.IncorrectPhoneNumber", http.StatusBadRequest, errcode.PhoneInvalid, "phone"},
+		{"LimitExceeded.PhoneNumberDailyLimit", http.StatusTooManyRequests, errcode.CodeRateLimited, ""},
+	} {
+		env.Server.SMSStandIn.FailNext(tc.provider, "refused by the stand-in")
+		st, e := c.do("POST", "/api/codes/sms", api.SendCodeRequest{Phone: "13812340030", Purpose: "register", Captcha: c.captcha()}, nil)
+		if st != tc.status || e == nil || e.Code != tc.code || e.Field != tc.field {
+			t.Errorf("%s: %d %+v", tc.provider, st, e)
+		}
+	}
+	// Nothing was delivered and nothing holds the phone's cooldown: the next send goes out.
+	if got := c.smsCode("13812340030"); len(got) != 6 {
+		t.Fatalf("code after the failures: %q", got)
+	}
+}
