@@ -362,3 +362,28 @@ func atoi(s string) int {
 	}
 	return n
 }
+
+// TestOtherPagesAndAWrongPassword opens the pages no journey passes through and signs in with a
+// wrong pair: the agreement page, a mistyped address, and the one generic sign-in error.
+func TestOtherPagesAndAWrongPassword(t *testing.T) {
+	requireBrowser(t)
+	env := testenv.Start(t)
+	b := newBrowser(t)
+	b.phone()
+
+	b.open(env.URL+"/agreement", "agreement")
+	b.waitText(".card", "中国教师资格网注册协议")
+
+	b.open(env.URL+"/sso/mailResetPass.html", "notfound")
+	b.waitText(".card", "页面不存在")
+
+	b.open(env.URL+"/login?entry=registration", "login")
+	if got := b.text(".login-welcome"); !strings.Contains(got, "定期注册登录入口") {
+		t.Errorf("welcome line %q, want the 定期注册 entry", got)
+	}
+	b.typeInto("doc_number", newApplicant().docNumber)
+	b.typeInto("password", "not the password")
+	b.solveCaptcha(env)
+	b.click("#login-submit")
+	b.waitText("#form-error", "证件号码或密码错误")
+}

@@ -83,6 +83,21 @@ func Mount(f *fiber.App, cfg Config) error {
 		}
 		return b.static(c, b.version+"/icon-192.png")
 	})
+	// Any other page address (a mistyped or outdated link) gets the client's Chinese not-found
+	// page with a 404 status, not a JSON error: a person is looking at it. The API keeps its
+	// JSON 404 (mounted before this).
+	f.Get("/*", func(c *fiber.Ctx) error {
+		if strings.HasPrefix(c.Path(), "/api/") {
+			return c.Next()
+		}
+		if err := toGoApp(c); err != nil {
+			return err
+		}
+		if c.Response().StatusCode() == http.StatusOK {
+			c.Status(http.StatusNotFound)
+		}
+		return nil
+	})
 	return nil
 }
 

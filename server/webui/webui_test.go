@@ -318,3 +318,18 @@ func TestPagesPrerenderTheSeedWording(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownPageIsAChineseNotFoundPage(t *testing.T) {
+	dir := t.TempDir()
+	fakeBuild(t, dir, []byte("binary"))
+	f := newApp(t, dir)
+	res, body := get(t, f, "/sso/mailResetPass.html")
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("unknown page: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, w := range []string{"页面不存在", "返回登录"} {
+		if !strings.Contains(string(body), w) {
+			t.Errorf("not-found page lacks %q", w)
+		}
+	}
+}
