@@ -1,27 +1,22 @@
 // Package quota counts actions in calendar windows (a minute, an hour, a China calendar day, a
 // review period) in the database, so a limit holds across every server instance. A counter is one
-// document per key and window, changed only with single-document atomic updates: Take increments
-// first and gives the increment back when the limit is exceeded, so concurrent callers can never
-// win more slots than the limit allows.
+// record per key and window, changed only by atomic additions (Store): Take adds first and gives
+// the addition back when the limit is exceeded, so concurrent callers can never win more slots
+// than the limit allows.
 package quota
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 	"jszg/shared/errcode"
 )
-
-const collection = "quota_counters"
 
 // Window maps an instant to the calendar window that contains it.
 type Window func(t time.Time) (start, end time.Time)
@@ -68,27 +63,35 @@ func Refusal(err error, c errcode.Code) error {
 	return err
 }
 
-// Quotas is the counter store.
+// Store keeps the counters: one number per key and window, expiring after the window.
+type Store interface {
+	// Add adds by to the counter id and returns its new value, in one atomic operation; a missing
+	// counter is created at 0 first and expires at expiresAt. Concurrent Adds are never lost.
+	Add(ctx context.Context, id string, by int, expiresAt time.Time) (int, error)
+	// Count returns the counter's value, 0 when there is none.
+	Count(ctx context.Context, id string) (int, error)
+}
+
+// Quotas counts actions against limits.
 type Quotas struct {
-	st  *store.Store
-	c   *mongo.Collection
+	st  Store
 	clk clock.Clock
 }
 
 // New returns the quotas kept in st.
-func New(st *store.Store, clk clock.Clock) *Quotas {
-	return &Quotas{st: st, c: st.DB.Collection(collection), clk: clk}
-}
-
-// EnsureIndexes creates the expiry index of the counters.
-func (q *Quotas) EnsureIndexes(ctx context.Context) error {
-	return q.st.EnsureIndexes(ctx, collection, store.Index{Keys: bson.D{{Key: "expires_at", Value: 1}}, ExpireAfter: store.Expire})
+func New(st Store, clk clock.Clock) *Quotas {
+	return &Quotas{st: st, clk: clk}
 }
 
 // Grant is a set of slots taken; Release gives them back (when the action did not happen).
 type Grant struct {
-	q   *Quotas
-	ids []string
+	q     *Quotas
+	slots []slot
+}
+
+type slot struct {
+	id      string
+	expires time.Time
 }
 
 // Take takes one slot of every limit for key, or none: if any limit is reached it returns
@@ -98,18 +101,18 @@ func (q *Quotas) Take(ctx context.Context, key string, limits ...Limit) (*Grant,
 	g := &Grant{q: q}
 	for _, l := range limits {
 		start, end := l.Window(now)
-		id := l.Name + "|" + key + "|" + strconv.FormatInt(start.Unix(), 10)
-		n, err := q.inc(ctx, id, 1, end)
+		s := slot{id: counterID(l, key, start), expires: end.Add(time.Hour)}
+		n, err := q.st.Add(ctx, s.id, 1, s.expires)
 		if err != nil {
 			g.Release(ctx)
-			return nil, err
+			return nil, fmt.Errorf("count %s: %w", l.Name, err)
 		}
 		if n > l.Max {
-			_, _ = q.inc(ctx, id, -1, end)
+			_, _ = q.st.Add(ctx, s.id, -1, s.expires)
 			g.Release(ctx)
 			return nil, &Exceeded{Limit: l.Name, RetryAfter: end.Sub(now)}
 		}
-		g.ids = append(g.ids, id)
+		g.slots = append(g.slots, s)
 	}
 	return g, nil
 }
@@ -119,24 +122,16 @@ func (g *Grant) Release(ctx context.Context) {
 	if g == nil {
 		return
 	}
-	for _, id := range g.ids {
-		_, _ = g.q.c.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"n": -1}})
+	for _, s := range g.slots {
+		_, _ = g.q.st.Add(context.WithoutCancel(ctx), s.id, -1, s.expires)
 	}
-	g.ids = nil
+	g.slots = nil
 }
 
 // Used returns how many slots of limit are taken for key in the current window.
 func (q *Quotas) Used(ctx context.Context, key string, l Limit) (int, error) {
 	start, _ := l.Window(q.clk.Now())
-	id := l.Name + "|" + key + "|" + strconv.FormatInt(start.Unix(), 10)
-	var doc struct {
-		N int `bson:"n"`
-	}
-	err := q.c.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
-	}
-	return doc.N, err
+	return q.st.Count(ctx, counterID(l, key, start))
 }
 
 // Remaining returns how many slots of limit are left for key in the current window.
@@ -148,25 +143,11 @@ func (q *Quotas) Remaining(ctx context.Context, key string, l Limit) (int, error
 	return max(l.Max-n, 0), nil
 }
 
-func (q *Quotas) inc(ctx context.Context, id string, by int, end time.Time) (int, error) {
-	// An upsert racing another upsert of the same new counter can fail with a duplicate key on
-	// MongoDB; the second try finds the document.
-	for try := 0; ; try++ {
-		var doc struct {
-			N int `bson:"n"`
-		}
-		err := q.c.FindOneAndUpdate(ctx,
-			bson.M{"_id": id},
-			bson.M{"$inc": bson.M{"n": by}, "$setOnInsert": bson.M{"expires_at": end.Add(time.Hour)}},
-			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
-		).Decode(&doc)
-		if err == nil {
-			return doc.N, nil
-		}
-		if !store.IsDuplicateKey(err) || try == 3 {
-			return 0, fmt.Errorf("count %s: %w", id, err)
-		}
-	}
+// counterID names the counter of a limit, key and window. The key is hashed: keys hold document
+// numbers, phones and addresses, and a counter's id shows up in the database and in error logs.
+func counterID(l Limit, key string, start time.Time) string {
+	h := sha256.Sum256([]byte(key))
+	return l.Name + "|" + hex.EncodeToString(h[:16]) + "|" + strconv.FormatInt(start.Unix(), 10)
 }
 
 // Merge joins two grants into one that releases both.
@@ -177,5 +158,5 @@ func Merge(a, b *Grant) *Grant {
 	if b == nil {
 		return a
 	}
-	return &Grant{q: a.q, ids: append(append([]string(nil), a.ids...), b.ids...)}
+	return &Grant{q: a.q, slots: append(append([]slot(nil), a.slots...), b.slots...)}
 }

@@ -1,45 +1,35 @@
-// Package storetest opens a real database for tests: the embedded store in a fresh temporary
-// directory, or, when MONGODB_URI is set, a fresh database on that MongoDB server (dropped when the
-// test ends). Tests of every capability run against it, never against a mock.
+// Package storetest opens real stores for the tests of the flows and services: the embedded
+// SQLite store in a fresh temporary directory by default, or a fresh MongoDB database when
+// MONGODB_URI is set (JSZG_TEST_STORE=ferretdb runs them on the in-process wire-protocol engine
+// instead). Tests run against a real engine, never against a mock.
 package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"io"
-	"log/slog"
 	"os"
 	"testing"
-	"time"
 
 	"jszg/server/store"
+	"jszg/server/store/mongo/mongotest"
+	"jszg/server/store/sqlite"
 )
 
-// Open returns an open store that is closed (and, on MongoDB, dropped) when t ends.
-func Open(t testing.TB) *store.Store {
+// Open returns every store on a new, empty database, closed when t ends.
+func Open(t testing.TB) *store.Stores {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	cfg := store.Config{
-		URI:      os.Getenv("MONGODB_URI"),
-		Database: "jszg_test_" + hex.EncodeToString(b[:]),
-		DataDir:  t.TempDir(),
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+	if os.Getenv("MONGODB_URI") != "" || os.Getenv("JSZG_TEST_STORE") == "ferretdb" {
+		return store.OnMongo(mongotest.Open(t))
 	}
-	s, err := store.Open(ctx, cfg)
+	return store.OnSQLite(SQLite(t, t.TempDir()))
+}
+
+// SQLite opens the embedded database in dir, closed when t ends.
+func SQLite(t testing.TB, dir string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), dir)
 	if err != nil {
-		t.Fatalf("open store: %v", err)
+		t.Fatalf("open embedded store: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if !s.Embedded {
-			_ = s.DB.Drop(ctx)
-		}
-		s.Close(ctx)
-	})
-	return s
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }
