@@ -16,7 +16,7 @@ import (
 func TestFiftyRacersForThreeSlots(t *testing.T) {
 	st := storetest.Open(t)
 	clk := clock.NewFake(time.Date(2026, 5, 1, 10, 0, 30, 0, clock.China))
-	q := quota.New(st, clk)
+	q := quota.New(st.Quotas, clk)
 	daily := quota.Limit{Name: "realname", Max: 3, Window: quota.ChinaDay}
 	var wins, refused atomic.Int32
 	var wg sync.WaitGroup
@@ -53,7 +53,7 @@ func TestFiftyRacersForThreeSlots(t *testing.T) {
 func TestTakeIsAllOrNothing(t *testing.T) {
 	st := storetest.Open(t)
 	clk := clock.NewFake(time.Date(2026, 5, 1, 10, 0, 30, 0, time.UTC))
-	q := quota.New(st, clk)
+	q := quota.New(st.Quotas, clk)
 	ctx := context.Background()
 	hour := quota.Limit{Name: "h", Max: 5, Window: quota.Fixed(time.Hour)}
 	day := quota.Limit{Name: "d", Max: 2, Window: quota.ChinaDay}
@@ -78,7 +78,7 @@ func TestTakeIsAllOrNothing(t *testing.T) {
 
 func TestReleaseGivesTheSlotBack(t *testing.T) {
 	st := storetest.Open(t)
-	q := quota.New(st, clock.NewFake(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)))
+	q := quota.New(st.Quotas, clock.NewFake(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)))
 	ctx := context.Background()
 	l := quota.Limit{Name: "x", Max: 1, Window: quota.Fixed(time.Minute)}
 	g, err := q.Take(ctx, "k", l)
