@@ -1,8 +1,6 @@
 // Package account keeps applicants' accounts: who they are (document, name, validity), how to reach
 // them (phone, e-mail) and their password hash. A document number belongs to at most one live
-// account; that rule is a unique index on the plain field live_key, which holds the normalised
-// number while the account is live and a value unique to the account once it is archived (the
-// engines share no partial indexes, so "unique among live accounts" is modelled this way).
+// account (Store says how the engines keep that rule).
 package account
 
 import (
@@ -12,14 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
-	"jszg/server/store"
 )
-
-const collection = "accounts"
 
 // LegacyCutoff: accounts registered before this day (China time) are legacy accounts: they cannot
 // reset their password, and registering again with the same document number archives them.
@@ -36,7 +27,6 @@ const (
 // Account is one applicant's account.
 type Account struct {
 	ID           string     `bson:"_id"`
-	LiveKey      string     `bson:"live_key"`
 	DocType      string     `bson:"doc_type"`
 	DocNumber    string     `bson:"doc_number"`
 	Name         string     `bson:"name"`
@@ -60,87 +50,54 @@ type Account struct {
 // Legacy reports whether the account was registered before the legacy cutoff.
 func (a *Account) Legacy() bool { return a.CreatedAt.Before(LegacyCutoff) }
 
-// ErrTaken is returned when a live account already has the document number.
-var ErrTaken = errors.New("document number already registered")
+// Refusals of the store.
+var (
+	// ErrTaken: a live account already has the document number.
+	ErrTaken = errors.New("document number already registered")
+	// ErrNotFound: no live account matches.
+	ErrNotFound = errors.New("account not found")
+)
 
-// Accounts is the account collection.
+// Store keeps accounts. A document number belongs to at most one live account: the engines hold
+// that rule with a unique index, so two concurrent registrations of one number make one account.
+type Store interface {
+	// Create inserts a new live account; ErrTaken when the number has a live account.
+	Create(ctx context.Context, acc *Account) error
+	// ByDocNumber returns the live account of a normalised document number; ErrNotFound.
+	ByDocNumber(ctx context.Context, docNumber string) (*Account, error)
+	// ByID returns a live account; ErrNotFound (also for an archived one).
+	ByID(ctx context.Context, id string) (*Account, error)
+	// Archive archives account id if it is live, still holds docNumber and was created before
+	// createdBefore, in one atomic step; it reports whether it did.
+	Archive(ctx context.Context, id, docNumber string, createdBefore, now time.Time) (bool, error)
+	// SetPasswordHash replaces the password hash of a live account.
+	SetPasswordHash(ctx context.Context, id, hash string) error
+}
+
+// Accounts is the account service the flows use.
 type Accounts struct {
-	st *store.Store
-	c  *mongo.Collection
+	Store
 }
 
 // New returns the accounts kept in st.
-func New(st *store.Store) *Accounts {
-	return &Accounts{st: st, c: st.DB.Collection(collection)}
-}
-
-// EnsureIndexes creates the unique live-document index and the lookup indexes.
-func (a *Accounts) EnsureIndexes(ctx context.Context) error {
-	return a.st.EnsureIndexes(ctx, collection,
-		store.Index{Keys: bson.D{{Key: "live_key", Value: 1}}, Unique: true},
-		store.Index{Keys: bson.D{{Key: "phone", Value: 1}}},
-	)
-}
-
-// Create inserts a new live account; ErrTaken if the document number has a live account.
-func (a *Accounts) Create(ctx context.Context, acc *Account) error {
-	acc.LiveKey = acc.DocNumber
-	_, err := a.c.InsertOne(ctx, acc)
-	if store.IsDuplicateKey(err) {
-		return ErrTaken
-	}
-	if err != nil {
-		return fmt.Errorf("insert account: %w", err)
-	}
-	return nil
-}
-
-// ByDocNumber returns the live account of a normalised document number, or store.ErrNotFound.
-func (a *Accounts) ByDocNumber(ctx context.Context, docNumber string) (*Account, error) {
-	return a.one(ctx, bson.M{"live_key": docNumber})
-}
-
-// ByID returns a live account, or store.ErrNotFound.
-func (a *Accounts) ByID(ctx context.Context, id string) (*Account, error) {
-	return a.one(ctx, bson.M{"_id": id, "archived_at": nil})
-}
-
-func (a *Accounts) one(ctx context.Context, filter bson.M) (*Account, error) {
-	var acc Account
-	err := a.c.FindOne(ctx, filter).Decode(&acc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load account: %w", err)
-	}
-	return &acc, nil
-}
+func New(st Store) *Accounts { return &Accounts{st} }
 
 // ArchiveLegacy archives the live legacy account of a document number, freeing the number for a
 // new registration. It reports whether an account was archived; a live account that is not
 // legacy is left alone.
 func (a *Accounts) ArchiveLegacy(ctx context.Context, docNumber string, now time.Time) (bool, error) {
 	acc, err := a.ByDocNumber(ctx, docNumber)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	if err != nil || !acc.Legacy() {
 		return false, err
 	}
-	res, err := a.c.UpdateOne(ctx,
-		bson.M{"_id": acc.ID, "live_key": docNumber, "created_at": bson.M{"$lt": LegacyCutoff}},
-		bson.M{"$set": bson.M{"live_key": "archived:" + acc.ID, "archived_at": now}})
+	ok, err := a.Archive(ctx, acc.ID, docNumber, LegacyCutoff, now)
 	if err != nil {
 		return false, fmt.Errorf("archive legacy account: %w", err)
 	}
-	return res.ModifiedCount == 1, nil
-}
-
-// SetPasswordHash replaces the password hash of a live account.
-func (a *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
-	_, err := a.c.UpdateOne(ctx, bson.M{"_id": id, "archived_at": nil}, bson.M{"$set": bson.M{"password_hash": hash}})
-	return err
+	return ok, nil
 }
 
 // NewID returns a new random account id.

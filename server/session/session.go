@@ -16,11 +16,7 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 )
 
 // Lifetimes. Idle time is refreshed at most once a minute, so a busy page does not write on
@@ -30,8 +26,6 @@ const (
 	AbsoluteTimeout = 12 * time.Hour
 	touchEvery      = time.Minute
 )
-
-const collection = "sessions"
 
 // Session is a signed-in session.
 type Session struct {
@@ -47,25 +41,31 @@ type Session struct {
 // ErrNoSession is returned for a missing, unknown or expired token.
 var ErrNoSession = errors.New("no session")
 
-// Sessions is the session store.
+// Store keeps sessions by the hash of their token.
+type Store interface {
+	// Insert adds a new session.
+	Insert(ctx context.Context, s *Session) error
+	// Get returns a session by id (the token's hash), expired or not; ErrNoSession when missing.
+	Get(ctx context.Context, id string) (*Session, error)
+	// Touch records activity: the session was seen at seenAt and now idles out at idleUntil.
+	Touch(ctx context.Context, id string, seenAt, idleUntil time.Time) error
+	// Delete removes one session.
+	Delete(ctx context.Context, id string) error
+	// DeleteByAccount removes every session of an account but exceptID (empty: all), and says how
+	// many went.
+	DeleteByAccount(ctx context.Context, accountID, exceptID string) (int64, error)
+}
+
+// Sessions starts, finds and ends sessions.
 type Sessions struct {
-	st     *store.Store
-	c      *mongo.Collection
+	st     Store
 	clk    clock.Clock
 	secret []byte
 }
 
 // New returns the sessions kept in st; secret keys the CSRF tokens.
-func New(st *store.Store, clk clock.Clock, secret []byte) *Sessions {
-	return &Sessions{st: st, c: st.DB.Collection(collection), clk: clk, secret: secret}
-}
-
-// EnsureIndexes creates the expiry and per-account indexes.
-func (s *Sessions) EnsureIndexes(ctx context.Context) error {
-	return s.st.EnsureIndexes(ctx, collection,
-		store.Index{Keys: bson.D{{Key: "ends_at", Value: 1}}, ExpireAfter: store.Expire},
-		store.Index{Keys: bson.D{{Key: "account_id", Value: 1}}},
-	)
+func New(st Store, clk clock.Clock, secret []byte) *Sessions {
+	return &Sessions{st: st, clk: clk, secret: secret}
 }
 
 // Start creates a session for an account and returns its token (for the cookie).
@@ -80,20 +80,20 @@ func (s *Sessions) Start(ctx context.Context, accountID, kind string) (string, *
 		ID: hashToken(token), AccountID: accountID, Kind: kind,
 		CreatedAt: now, SeenAt: now, IdleUntil: now.Add(IdleTimeout), EndsAt: now.Add(AbsoluteTimeout),
 	}
-	if _, err := s.c.InsertOne(ctx, sess); err != nil {
+	if err := s.st.Insert(ctx, sess); err != nil {
 		return "", nil, fmt.Errorf("start session: %w", err)
 	}
 	return token, sess, nil
 }
 
-// Lookup returns the live session of a token and refreshes its idle time.
+// Lookup returns the live session of a token and refreshes its idle time, at most once a minute:
+// a read costs a write only that often.
 func (s *Sessions) Lookup(ctx context.Context, token string) (*Session, error) {
 	if token == "" || len(token) > 100 {
 		return nil, ErrNoSession
 	}
-	var sess Session
-	err := s.c.FindOne(ctx, bson.M{"_id": hashToken(token)}).Decode(&sess)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	sess, err := s.st.Get(ctx, hashToken(token))
+	if errors.Is(err, ErrNoSession) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
@@ -105,28 +105,22 @@ func (s *Sessions) Lookup(ctx context.Context, token string) (*Session, error) {
 	}
 	if now.Sub(sess.SeenAt) >= touchEvery {
 		sess.SeenAt, sess.IdleUntil = now, now.Add(IdleTimeout)
-		_, _ = s.c.UpdateOne(ctx, bson.M{"_id": sess.ID}, bson.M{"$set": bson.M{"seen_at": now, "idle_until": sess.IdleUntil}})
+		if sess.IdleUntil.After(sess.EndsAt) {
+			sess.IdleUntil = sess.EndsAt
+		}
+		_ = s.st.Touch(ctx, sess.ID, sess.SeenAt, sess.IdleUntil)
 	}
-	return &sess, nil
+	return sess, nil
 }
 
 // End ends the session of a token.
 func (s *Sessions) End(ctx context.Context, token string) error {
-	_, err := s.c.DeleteOne(ctx, bson.M{"_id": hashToken(token)})
-	return err
+	return s.st.Delete(ctx, hashToken(token))
 }
 
 // EndAll ends every session of an account except the one with the given id (empty: all).
 func (s *Sessions) EndAll(ctx context.Context, accountID, exceptID string) (int64, error) {
-	filter := bson.M{"account_id": accountID}
-	if exceptID != "" {
-		filter["_id"] = bson.M{"$ne": exceptID}
-	}
-	res, err := s.c.DeleteMany(ctx, filter)
-	if err != nil {
-		return 0, err
-	}
-	return res.DeletedCount, nil
+	return s.st.DeleteByAccount(ctx, accountID, exceptID)
 }
 
 // CSRFToken returns the anti-forgery token of a session.

@@ -11,7 +11,10 @@ import (
 	"errors"
 	"time"
 
+	"jszg/server/account"
 	"jszg/server/quota"
+	"jszg/server/session"
+	"jszg/server/settings"
 	"jszg/server/store/mongo"
 	"jszg/server/store/sqlite"
 )
@@ -34,8 +37,11 @@ const (
 
 // Stores is every capability's store on one open database.
 type Stores struct {
-	Engine string
-	Quotas quota.Store
+	Engine   string
+	Settings settings.Store
+	Accounts account.Store
+	Sessions session.Store
+	Quotas   quota.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -61,18 +67,24 @@ func Open(ctx context.Context, cfg Config) (*Stores, error) {
 // OnSQLite returns the stores of an open embedded database.
 func OnSQLite(db *sqlite.DB) *Stores {
 	return &Stores{
-		Engine: EngineSQLite,
-		SQLite: db,
-		Quotas: db.Quotas(),
+		Engine:   EngineSQLite,
+		SQLite:   db,
+		Settings: db.Settings(),
+		Accounts: db.Accounts(),
+		Sessions: db.Sessions(),
+		Quotas:   db.Quotas(),
 	}
 }
 
 // OnMongo returns the stores of an open MongoDB database.
 func OnMongo(db *mongo.DB) *Stores {
 	return &Stores{
-		Engine: EngineMongoDB,
-		Mongo:  db,
-		Quotas: db.Quotas(),
+		Engine:   EngineMongoDB,
+		Mongo:    db,
+		Settings: db.Settings(),
+		Accounts: db.Accounts(),
+		Sessions: db.Sessions(),
+		Quotas:   db.Quotas(),
 	}
 }
 
