@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"jszg/server/clock"
 	"jszg/server/httpapi"
@@ -25,10 +23,7 @@ import (
 	"jszg/wechat/serviceaccount"
 )
 
-const (
-	oauthStates   = "wechat_oauth_states"
-	oauthStateTTL = 10 * time.Minute
-)
+const oauthStateTTL = 10 * time.Minute
 
 // Mount registers the routes. public is the application root; authed is the signed-in group
 // (/api/me, session and CSRF checked); accountOf returns the signed-in account's id.
@@ -183,7 +178,7 @@ func (h handlers) oauthStart(c *fiber.Ctx) error {
 	}
 	state := newState()
 	now := h.s.clk.Now()
-	if _, err := h.s.states.InsertOne(c.UserContext(), bson.M{"_id": state, "account_id": acc, "expires_at": now.Add(oauthStateTTL)}); err != nil {
+	if err := h.s.states.Put(c.UserContext(), state, acc, now.Add(oauthStateTTL)); err != nil {
 		return h.s.fail(c, err)
 	}
 	base := h.s.cfg.PublicURL
@@ -230,18 +225,12 @@ func (h handlers) oauthCallback(c *fiber.Ctx) error {
 
 // consumeState uses up an OAuth state; true when it was the signed-in account's and fresh.
 func (h handlers) consumeState(ctx context.Context, state, acc string) bool {
-	var st struct {
-		AccountID string    `bson:"account_id"`
-		ExpiresAt time.Time `bson:"expires_at"`
-	}
-	err := h.s.states.FindOneAndDelete(ctx, bson.M{"_id": state}).Decode(&st)
+	owner, ok, err := h.s.states.Take(ctx, state, h.s.clk.Now())
 	if err != nil {
-		if !errors.Is(err, mongo.ErrNoDocuments) {
-			h.s.log.Warn("wechat oauth: state", "err", err)
-		}
+		h.s.log.Warn("wechat oauth: state", "err", err)
 		return false
 	}
-	return st.AccountID == acc && h.s.clk.Now().Before(st.ExpiresAt)
+	return ok && owner == acc
 }
 
 func (h handlers) backToProfile(c *fiber.Ctx, reason string) error {

@@ -1,5 +1,5 @@
 // Package wechat is the account centre's WeChat service account (服务号), and its only point of
-// integration with the server: New builds it from the store, the clock and the verification-code
+// integration with the server: New builds it from its stores (Stores), the clock and the verification-code
 // service; Mount registers its routes; registration, the personal centre and manual review call
 // OpenIDForScene, BindAfterRegistration, BoundOpenID and Notify. Underneath, each concern is a
 // package of its own: serviceaccount (the SDK adapter), accesstoken (the token shared by every
@@ -31,13 +31,9 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"jszg/server/clock"
 	"jszg/server/code"
 	"jszg/server/quota"
-	"jszg/server/store"
 	"jszg/wechat/accesstoken"
 	"jszg/wechat/binding"
 	"jszg/wechat/callback"
@@ -105,7 +101,6 @@ var (
 // Service is the service account.
 type Service struct {
 	cfg      Config
-	st       *store.Store
 	clk      clock.Clock
 	log      *slog.Logger
 	client   *serviceaccount.Client
@@ -115,14 +110,36 @@ type Service struct {
 	notices  *notice.Notices
 	endpoint *callback.Endpoint
 	quotas   *quota.Quotas
-	states   *mongo.Collection
+	states   OAuthStates
 	standIn  *wechatfake.App
 	// publicPrefix is where the public routes are mounted (for QR image URLs).
 	publicPrefix string
 }
 
+// Stores are the WeChat records, each behind its own package's store interface; both engines
+// (server/store/sqlite and server/store/mongo) return them from WeChat().
+type Stores struct {
+	Tokens      accesstoken.Store
+	Bindings    binding.Store
+	Scenes      scene.Store
+	Pushes      callback.Store
+	Notices     notice.Store
+	OAuthStates OAuthStates
+}
+
+// OAuthStates keeps the state of each OAuth authorization started, tied to the signed-in account
+// (http.go).
+type OAuthStates interface {
+	// Put keeps state for accountID until expiresAt.
+	Put(ctx context.Context, state, accountID string, expiresAt time.Time) error
+	// Take removes state and returns its account, or ok false when it is unknown or expired at
+	// now. Of concurrent takes of one state, one alone gets it.
+	Take(ctx context.Context, state string, now time.Time) (accountID string, ok bool, err error)
+}
+
 // New builds the service account. With no AppID it starts the local stand-in.
-func New(ctx context.Context, cfg Config, st *store.Store, clk clock.Clock, codes *code.Service) (*Service, error) {
+// The verification codes and the quotas are the server's shared services.
+func New(ctx context.Context, cfg Config, st Stores, clk clock.Clock, codes *code.Service, quotas *quota.Quotas) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -130,7 +147,7 @@ func New(ctx context.Context, cfg Config, st *store.Store, clk clock.Clock, code
 		cfg.ProfilePath = "/profile"
 	}
 	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
-	s := &Service{cfg: cfg, st: st, clk: clk, log: cfg.Logger.With("component", "wechat")}
+	s := &Service{cfg: cfg, clk: clk, states: st.OAuthStates, log: cfg.Logger.With("component", "wechat")}
 	if cfg.AppID == "" {
 		srv, err := wechatfake.Default()
 		if err != nil {
@@ -158,34 +175,18 @@ func New(ctx context.Context, cfg Config, st *store.Store, clk clock.Clock, code
 		return nil, err
 	}
 	s.client = client
-	s.tokens = accesstoken.New(st, clk, cfg.AppID, client.FetchAccessToken, s.log)
+	s.tokens = accesstoken.New(st.Tokens, clk, cfg.AppID, client.FetchAccessToken, s.log)
 	client.UseAccessTokens(s.tokens)
-	s.quotas = quota.New(st, clk)
-	s.bindings = notifyingBindings{binding.New(st, clk), s}
-	s.scenes = scene.New(st, clk, ticketer{client}, codes, s.bindings, s.quotas, s.log)
-	s.notices = notice.New(st, clk, client, s.bindings, s.log)
-	s.states = st.DB.Collection(oauthStates)
+	s.quotas = quotas
+	s.bindings = notifyingBindings{binding.New(st.Bindings, clk), s}
+	s.scenes = scene.New(st.Scenes, clk, ticketer{client}, codes, s.bindings, s.quotas, s.log)
+	s.notices = notice.New(st.Notices, clk, client, s.bindings, s.log)
 	s.endpoint, err = callback.New(callback.Config{AppID: cfg.AppID, Token: cfg.Token, EncodingAESKey: cfg.EncodingAESKey},
-		st, clk, s.onEvent, s.log)
+		st.Pushes, clk, s.onEvent, s.log)
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-// EnsureIndexes creates the indexes of every WeChat collection.
-func (s *Service) EnsureIndexes(ctx context.Context) error {
-	for _, f := range []func(context.Context) error{
-		s.bindings.EnsureIndexes, s.scenes.EnsureIndexes, s.endpoint.EnsureIndexes, s.notices.EnsureIndexes,
-		func(ctx context.Context) error {
-			return s.st.EnsureIndexes(ctx, oauthStates, store.Index{Keys: bson.D{{Key: "expires_at", Value: 1}}, ExpireAfter: store.Expire})
-		},
-	} {
-		if err := f(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // StandIn returns the local stand-in's service account, or nil when WeChat itself is used.

@@ -17,14 +17,8 @@ import (
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 )
-
-const collection = "wechat_access_tokens"
 
 // Timing of the refresh.
 const (
@@ -37,6 +31,40 @@ const (
 	poll    = 20 * time.Millisecond
 )
 
+// Token is the shared record of one AppID: the current token and the refresh lease.
+type Token struct {
+	AppID     string
+	Token     string // "" until the first refresh
+	ExpiresAt time.Time
+	RefreshAt time.Time // when a refresh is due (zero: now)
+	FetchedAt time.Time
+	// Gen counts the refreshes written; a lease is taken only by who saw the latest one.
+	Gen        int64
+	LeaseUntil time.Time
+	LeaseOwner string
+}
+
+// ErrNotFound: no token record for the AppID yet.
+var ErrNotFound = errors.New("no access token record")
+
+// Store keeps one Token per AppID. Every method is one atomic operation on that record.
+type Store interface {
+	// Get returns the record of appID, or ErrNotFound.
+	Get(ctx context.Context, appID string) (Token, error)
+	// Claim gives the refresh lease to owner until leaseUntil when the record's Gen is still gen
+	// and no lease is held at now (LeaseUntil <= now); a missing record is created with Gen 0 and
+	// the lease (when gen is 0). It reports whether owner got the lease: of any number of
+	// concurrent claims of one generation, at most one does.
+	Claim(ctx context.Context, appID string, gen int64, owner string, now, leaseUntil time.Time) (bool, error)
+	// Release ends owner's lease without a new token (LeaseUntil zero, LeaseOwner "").
+	Release(ctx context.Context, appID, owner string) error
+	// Put writes t's Token, FetchedAt, ExpiresAt and RefreshAt, increments Gen and ends the lease,
+	// only while owner holds the lease (nothing otherwise).
+	Put(ctx context.Context, appID, owner string, t Token) error
+	// Invalidate sets ExpiresAt and RefreshAt to zero when the current token is still token.
+	Invalidate(ctx context.Context, appID, token string) error
+}
+
 // ErrUnavailable is returned when no valid token could be had in time.
 var ErrUnavailable = errors.New("wechat access token unavailable")
 
@@ -45,7 +73,7 @@ type Fetcher func(ctx context.Context) (token string, expiresIn time.Duration, e
 
 // Source is the shared token of one AppID. It implements the SDK's AccessTokenContextHandle.
 type Source struct {
-	c     *mongo.Collection
+	st    Store
 	clk   clock.Clock
 	appID string
 	fetch Fetcher
@@ -53,22 +81,11 @@ type Source struct {
 }
 
 // New returns the token source of appID.
-func New(st *store.Store, clk clock.Clock, appID string, fetch Fetcher, log *slog.Logger) *Source {
+func New(st Store, clk clock.Clock, appID string, fetch Fetcher, log *slog.Logger) *Source {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Source{c: st.DB.Collection(collection), clk: clk, appID: appID, fetch: fetch, log: log}
-}
-
-type record struct {
-	ID         string    `bson:"_id"`
-	Token      string    `bson:"token"`
-	ExpiresAt  time.Time `bson:"expires_at"`
-	RefreshAt  time.Time `bson:"refresh_at"`
-	FetchedAt  time.Time `bson:"fetched_at"`
-	Gen        int64     `bson:"gen"`
-	LeaseUntil time.Time `bson:"lease_until"`
-	LeaseOwner string    `bson:"lease_owner"`
+	return &Source{st: st, clk: clk, appID: appID, fetch: fetch, log: log}
 }
 
 // GetAccessToken implements the SDK's handle (without a context: bounded by MaxWait).
@@ -82,7 +99,7 @@ func (s *Source) GetAccessToken() (string, error) {
 func (s *Source) GetAccessTokenContext(ctx context.Context) (string, error) {
 	deadline := time.Now().Add(MaxWait)
 	for {
-		r, found, err := s.load(ctx)
+		r, _, err := s.load(ctx)
 		if err != nil {
 			return "", err
 		}
@@ -90,7 +107,7 @@ func (s *Source) GetAccessTokenContext(ctx context.Context) (string, error) {
 		if r.Token != "" && now.Before(r.RefreshAt) {
 			return r.Token, nil
 		}
-		owner, err := s.claim(ctx, r, found, now)
+		owner, err := s.claim(ctx, r, now)
 		if err != nil {
 			return "", err
 		}
@@ -114,58 +131,42 @@ func (s *Source) GetAccessTokenContext(ctx context.Context) (string, error) {
 
 // Invalidate marks token stale after WeChat rejected it, unless it was already replaced.
 func (s *Source) Invalidate(ctx context.Context, token string) {
-	_, err := s.c.UpdateOne(ctx, bson.M{"_id": s.appID, "token": token},
-		bson.M{"$set": bson.M{"refresh_at": time.Time{}, "expires_at": time.Time{}}})
-	if err != nil {
+	if err := s.st.Invalidate(ctx, s.appID, token); err != nil {
 		s.log.Warn("wechat access token: invalidate", "err", err)
 	}
 }
 
-func (s *Source) load(ctx context.Context) (record, bool, error) {
-	var r record
-	err := s.c.FindOne(ctx, bson.M{"_id": s.appID}).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return record{}, false, nil
+func (s *Source) load(ctx context.Context) (Token, bool, error) {
+	r, err := s.st.Get(ctx, s.appID)
+	if errors.Is(err, ErrNotFound) {
+		return Token{}, false, nil
 	}
 	if err != nil {
-		return record{}, false, fmt.Errorf("load access token: %w", err)
+		return Token{}, false, fmt.Errorf("load access token: %w", err)
 	}
 	return r, true, nil
 }
 
-// claim tries to take the refresh lease and returns the owner id when it did. The filter on gen
-// means "the token is still the stale one I saw": once a refresh is written, no one who saw the
-// old token can take the lease again.
-func (s *Source) claim(ctx context.Context, seen record, found bool, now time.Time) (string, error) {
+// claim tries to take the refresh lease and returns the owner id when it did. The condition on
+// gen means "the token is still the stale one I saw": once a refresh is written, no one who saw
+// the old token can take the lease again.
+func (s *Source) claim(ctx context.Context, seen Token, now time.Time) (string, error) {
 	owner := newOwner()
-	if !found {
-		_, err := s.c.InsertOne(ctx, bson.M{"_id": s.appID, "gen": int64(0), "lease_until": now.Add(LeaseTTL), "lease_owner": owner})
-		if store.IsDuplicateKey(err) {
-			return "", nil
-		}
-		if err != nil {
-			return "", fmt.Errorf("claim access token lease: %w", err)
-		}
-		return owner, nil
-	}
-	res, err := s.c.UpdateOne(ctx,
-		bson.M{"_id": s.appID, "gen": seen.Gen, "lease_until": bson.M{"$lte": now}},
-		bson.M{"$set": bson.M{"lease_until": now.Add(LeaseTTL), "lease_owner": owner}})
+	ok, err := s.st.Claim(ctx, s.appID, seen.Gen, owner, now, now.Add(LeaseTTL))
 	if err != nil {
 		return "", fmt.Errorf("claim access token lease: %w", err)
 	}
-	if res.ModifiedCount == 1 {
+	if ok {
 		return owner, nil
 	}
 	return "", nil
 }
 
-func (s *Source) refresh(ctx context.Context, old record, owner string) (string, error) {
+func (s *Source) refresh(ctx context.Context, old Token, owner string) (string, error) {
 	tok, ttl, err := s.fetch(ctx)
 	if err != nil {
 		// Give the lease back so that the next caller tries at once.
-		_, _ = s.c.UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": s.appID, "lease_owner": owner},
-			bson.M{"$set": bson.M{"lease_until": time.Time{}, "lease_owner": ""}})
+		_ = s.st.Release(context.WithoutCancel(ctx), s.appID, owner)
 		if old.Token != "" && s.clk.Now().Before(old.ExpiresAt) {
 			s.log.Warn("wechat access token: refresh failed, the current token still serves", "err", err)
 			return old.Token, nil
@@ -177,12 +178,8 @@ func (s *Source) refresh(ctx context.Context, old record, owner string) (string,
 	if ttl <= 2*early {
 		early = ttl / 2
 	}
-	_, err = s.c.UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": s.appID, "lease_owner": owner}, bson.M{
-		"$set": bson.M{
-			"token": tok, "fetched_at": now, "expires_at": now.Add(ttl), "refresh_at": now.Add(ttl - early),
-			"lease_until": time.Time{}, "lease_owner": "",
-		},
-		"$inc": bson.M{"gen": 1},
+	err = s.st.Put(context.WithoutCancel(ctx), s.appID, owner, Token{
+		Token: tok, FetchedAt: now, ExpiresAt: now.Add(ttl), RefreshAt: now.Add(ttl - early),
 	})
 	if err != nil {
 		// The token is good whether or not it was stored; the next caller will fetch again.

@@ -1,8 +1,7 @@
 // Package binding links an account to the openid of one WeChat user of the service account
-// (绑定): one openid binds one account and one account binds one openid, both held by unique
-// indexes (the account id is the document id, the openid has a unique index), so two concurrent
-// binds can never both succeed. Rule on unfollowing: the binding stays, marked unfollowed with the
-// time, because an openid never changes for the service account and the user may follow again
+// (绑定): one openid binds one account and one account binds one openid, both held by the
+// store's uniqueness (Store), so two concurrent binds can never both succeed. Rule on
+// unfollowing: the binding stays, marked unfollowed with the time, because an openid never changes for the service account and the user may follow again
 // (which clears the mark); while unfollowed, WeChat refuses template messages, so notices go by
 // SMS instead. Only what the flows need is kept: no nickname, avatar or other WeChat profile data.
 package binding
@@ -13,14 +12,8 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 )
-
-const collection = "wechat_bindings"
 
 // How an account came to be bound.
 const (
@@ -38,30 +31,42 @@ var (
 
 // Binding is one account's link to WeChat.
 type Binding struct {
-	AccountID string    `bson:"_id"`
-	OpenID    string    `bson:"openid"`
-	Via       string    `bson:"via"`
-	BoundAt   time.Time `bson:"bound_at"`
-	Followed  bool      `bson:"followed"`
+	AccountID string
+	OpenID    string
+	Via       string
+	BoundAt   time.Time
+	Followed  bool
 	// UnfollowedAt is when the user last unfollowed (zero while following).
-	UnfollowedAt time.Time `bson:"unfollowed_at,omitempty"`
+	UnfollowedAt time.Time
 }
 
-// Bindings is the store of bindings.
+// ErrExists is the store's refusal of a second binding of an account or of an openid.
+var ErrExists = errors.New("account or openid already bound")
+
+// Store keeps the bindings, unique by account and unique by openid.
+type Store interface {
+	// Insert adds b, or returns ErrExists when b.AccountID or b.OpenID is bound already; of
+	// concurrent inserts sharing either, one succeeds.
+	Insert(ctx context.Context, b Binding) error
+	// Delete removes the account's binding; ErrNotBound when there is none.
+	Delete(ctx context.Context, accountID string) error
+	// ByAccount and ByOpenID return a binding, or ErrNotBound.
+	ByAccount(ctx context.Context, accountID string) (*Binding, error)
+	ByOpenID(ctx context.Context, openid string) (*Binding, error)
+	// SetFollowed records a follow (clearing UnfollowedAt) or an unfollow at `at` on the binding
+	// of openid; nothing when it is not bound.
+	SetFollowed(ctx context.Context, openid string, followed bool, at time.Time) error
+}
+
+// Bindings binds accounts to openids.
 type Bindings struct {
-	c   *mongo.Collection
-	st  *store.Store
+	st  Store
 	clk clock.Clock
 }
 
 // New returns the bindings kept in st.
-func New(st *store.Store, clk clock.Clock) *Bindings {
-	return &Bindings{c: st.DB.Collection(collection), st: st, clk: clk}
-}
-
-// EnsureIndexes creates the unique index on openid.
-func (b *Bindings) EnsureIndexes(ctx context.Context) error {
-	return b.st.EnsureIndexes(ctx, collection, store.Index{Keys: bson.D{{Key: "openid", Value: 1}}, Unique: true})
+func New(st Store, clk clock.Clock) *Bindings {
+	return &Bindings{st: st, clk: clk}
 }
 
 // Bind links accountID to openid. Binding the same pair again succeeds (and records a follow when
@@ -71,11 +76,11 @@ func (b *Bindings) Bind(ctx context.Context, accountID, openid, via string, foll
 	if accountID == "" || openid == "" {
 		return errors.New("bind: account and openid are required")
 	}
-	_, err := b.c.InsertOne(ctx, Binding{AccountID: accountID, OpenID: openid, Via: via, BoundAt: b.clk.Now(), Followed: followed})
+	err := b.st.Insert(ctx, Binding{AccountID: accountID, OpenID: openid, Via: via, BoundAt: b.clk.Now(), Followed: followed})
 	if err == nil {
 		return nil
 	}
-	if !store.IsDuplicateKey(err) {
+	if !errors.Is(err, ErrExists) {
 		return fmt.Errorf("bind: %w", err)
 	}
 	cur, gerr := b.Get(ctx, accountID)
@@ -95,49 +100,27 @@ func (b *Bindings) Bind(ctx context.Context, accountID, openid, via string, foll
 
 // Unbind removes the account's binding; ErrNotBound when there was none.
 func (b *Bindings) Unbind(ctx context.Context, accountID string) error {
-	res, err := b.c.DeleteOne(ctx, bson.M{"_id": accountID})
-	if err != nil {
+	err := b.st.Delete(ctx, accountID)
+	if err != nil && !errors.Is(err, ErrNotBound) {
 		return fmt.Errorf("unbind: %w", err)
 	}
-	if res.DeletedCount == 0 {
-		return ErrNotBound
-	}
-	return nil
+	return err
 }
 
 // Get returns the account's binding, or ErrNotBound.
 func (b *Bindings) Get(ctx context.Context, accountID string) (*Binding, error) {
-	return b.find(ctx, bson.M{"_id": accountID})
+	return b.st.ByAccount(ctx, accountID)
 }
 
 // ByOpenID returns the binding of openid, or ErrNotBound.
 func (b *Bindings) ByOpenID(ctx context.Context, openid string) (*Binding, error) {
-	return b.find(ctx, bson.M{"openid": openid})
-}
-
-func (b *Bindings) find(ctx context.Context, filter bson.M) (*Binding, error) {
-	var r Binding
-	err := b.c.FindOne(ctx, filter).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrNotBound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load binding: %w", err)
-	}
-	return &r, nil
+	return b.st.ByOpenID(ctx, openid)
 }
 
 // SetFollowed records a follow or an unfollow of openid on its binding (nothing when unbound:
 // the follow state of WeChat users without an account is not kept).
 func (b *Bindings) SetFollowed(ctx context.Context, openid string, followed bool) error {
-	set := bson.M{"followed": followed}
-	upd := bson.M{"$set": set}
-	if followed {
-		upd["$unset"] = bson.M{"unfollowed_at": ""}
-	} else {
-		set["unfollowed_at"] = b.clk.Now()
-	}
-	if _, err := b.c.UpdateOne(ctx, bson.M{"openid": openid}, upd); err != nil {
+	if err := b.st.SetFollowed(ctx, openid, followed, b.clk.Now()); err != nil {
 		return fmt.Errorf("record follow: %w", err)
 	}
 	return nil

@@ -31,14 +31,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"jszg/server/clock"
-	"jszg/server/store"
 )
 
-const collection = "wechat_pushes"
+// Store remembers the identities of handled pushes for a while.
+type Store interface {
+	// Claim remembers id until `until` and reports true, unless id is remembered already and
+	// not expired at now (false). Of concurrent claims of one id, one alone gets true.
+	Claim(ctx context.Context, id string, now, until time.Time) (bool, error)
+	// Forget drops id, so that a retry of its push is handled anew.
+	Forget(ctx context.Context, id string) error
+}
 
 // Defaults.
 const (
@@ -87,8 +91,7 @@ type Handler func(ctx context.Context, ev Event) (reply string, err error)
 type Endpoint struct {
 	cfg    Config
 	aesKey bool
-	c      *mongo.Collection
-	st     *store.Store
+	pushes Store
 	clk    clock.Clock
 	handle Handler
 	log    *slog.Logger
@@ -97,7 +100,7 @@ type Endpoint struct {
 }
 
 // New returns the endpoint; the EncodingAESKey, when given, must be WeChat's 43 characters.
-func New(cfg Config, st *store.Store, clk clock.Clock, handle Handler, log *slog.Logger) (*Endpoint, error) {
+func New(cfg Config, pushes Store, clk clock.Clock, handle Handler, log *slog.Logger) (*Endpoint, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("wechat callback: token is required")
 	}
@@ -109,13 +112,8 @@ func New(cfg Config, st *store.Store, clk clock.Clock, handle Handler, log *slog
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Endpoint{cfg: cfg, aesKey: cfg.EncodingAESKey != "", c: st.DB.Collection(collection), st: st, clk: clk,
+	return &Endpoint{cfg: cfg, aesKey: cfg.EncodingAESKey != "", pushes: pushes, clk: clk,
 		handle: handle, log: log, BusyReply: "系统繁忙，请稍后重试。"}, nil
-}
-
-// EnsureIndexes creates the expiry index of the remembered pushes.
-func (e *Endpoint) EnsureIndexes(ctx context.Context) error {
-	return e.st.EnsureIndexes(ctx, collection, store.Index{Keys: bson.D{{Key: "expires_at", Value: 1}}, ExpireAfter: store.Expire})
 }
 
 // Verify answers WeChat's check of the URL (GET with echostr).
@@ -226,7 +224,7 @@ func (e *Endpoint) Receive(c *fiber.Ctx) error {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			_, _ = e.c.DeleteOne(ctx, bson.M{"_id": id})
+			_ = e.pushes.Forget(ctx, id)
 		}()
 		reply = e.BusyReply
 	}
@@ -284,20 +282,7 @@ func (e *Endpoint) authentic(signature, ts, nonce string) bool {
 
 // claim remembers a push identity; false when it was already seen (and not yet expired).
 func (e *Endpoint) claim(ctx context.Context, id string, now time.Time) (bool, error) {
-	_, err := e.c.InsertOne(ctx, bson.M{"_id": id, "expires_at": now.Add(remember)})
-	if err == nil {
-		return true, nil
-	}
-	if !store.IsDuplicateKey(err) {
-		return false, err
-	}
-	// A remembered identity past its expiry that the sweep has not removed yet counts as new.
-	res, err := e.c.UpdateOne(ctx, bson.M{"_id": id, "expires_at": bson.M{"$lte": now}},
-		bson.M{"$set": bson.M{"expires_at": now.Add(remember)}})
-	if err != nil {
-		return false, err
-	}
-	return res.ModifiedCount == 1, nil
+	return e.pushes.Claim(ctx, id, now, now.Add(remember))
 }
 
 // sign is WeChat's signature: sha1 of the sorted parts, concatenated, in lower-case hex.

@@ -16,16 +16,9 @@ import (
 	"log/slog"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 	"jszg/wechat/binding"
 )
-
-const collection = "wechat_notices"
 
 // Sending policy.
 const (
@@ -67,16 +60,24 @@ type Recipients interface {
 
 // Record is what is kept of one notice.
 type Record struct {
-	ID         string    `bson:"_id"`
-	AccountID  string    `bson:"account_id"`
-	TemplateID string    `bson:"template_id"`
-	Kind       string    `bson:"kind,omitempty"`
-	Result     string    `bson:"result"` // sent, failed, unfollowed, not_bound
-	ErrCode    int       `bson:"errcode,omitempty"`
-	Attempts   int       `bson:"attempts"`
-	MsgID      int64     `bson:"msg_id,omitempty"`
-	CreatedAt  time.Time `bson:"created_at"`
-	PurgeAt    time.Time `bson:"purge_at"`
+	ID         string
+	AccountID  string
+	TemplateID string
+	Kind       string
+	Result     string // sent, failed, unfollowed, not_bound
+	ErrCode    int
+	Attempts   int
+	MsgID      int64
+	CreatedAt  time.Time
+	PurgeAt    time.Time
+}
+
+// Store keeps the records until their PurgeAt.
+type Store interface {
+	// Add keeps r.
+	Add(ctx context.Context, r Record) error
+	// History returns the account's records not purged at now, newest first, at most limit.
+	History(ctx context.Context, accountID string, now time.Time, limit int) ([]Record, error)
 }
 
 // Results.
@@ -89,8 +90,7 @@ const (
 
 // Notices sends and records notices.
 type Notices struct {
-	c    *mongo.Collection
-	st   *store.Store
+	st   Store
 	clk  clock.Clock
 	send Sender
 	to   Recipients
@@ -100,18 +100,11 @@ type Notices struct {
 }
 
 // New returns the notices service.
-func New(st *store.Store, clk clock.Clock, send Sender, to Recipients, log *slog.Logger) *Notices {
+func New(st Store, clk clock.Clock, send Sender, to Recipients, log *slog.Logger) *Notices {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Notices{c: st.DB.Collection(collection), st: st, clk: clk, send: send, to: to, log: log, Backoff: Backoff}
-}
-
-// EnsureIndexes creates the record indexes.
-func (n *Notices) EnsureIndexes(ctx context.Context) error {
-	return n.st.EnsureIndexes(ctx, collection,
-		store.Index{Keys: bson.D{{Key: "account_id", Value: 1}, {Key: "created_at", Value: -1}}},
-		store.Index{Keys: bson.D{{Key: "purge_at", Value: 1}}, ExpireAfter: store.Expire})
+	return &Notices{st: st, clk: clk, send: send, to: to, log: log, Backoff: Backoff}
 }
 
 // Notify sends nt to the WeChat user bound to accountID. It returns ErrNotBound or
@@ -171,19 +164,11 @@ func (n *Notices) Notify(ctx context.Context, accountID string, nt Notice) error
 
 // History returns the latest records of an account, newest first.
 func (n *Notices) History(ctx context.Context, accountID string, limit int) ([]Record, error) {
-	cur, err := n.c.Find(ctx, bson.M{"account_id": accountID}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, err
-	}
-	var out []Record
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return n.st.History(ctx, accountID, n.clk.Now(), limit)
 }
 
 func (n *Notices) keep(ctx context.Context, rec Record) {
-	if _, err := n.c.InsertOne(context.WithoutCancel(ctx), rec); err != nil {
+	if err := n.st.Add(context.WithoutCancel(ctx), rec); err != nil {
 		n.log.Warn("wechat notice: record", "err", err)
 	}
 }

@@ -5,13 +5,13 @@
 // the shared code service, whose one-a-minute cooldown per scene makes two simultaneous scans
 // yield one code) or the outcome of the binding. A scene belongs to the first WeChat user who
 // scans it, so a code or a binding never goes to a second phone pointed at the same screen.
-// State changes are conditional updates of the scene's one document:
+// State changes are conditional updates of the scene's one record (Store):
 //
 //	waiting ──scan(register)──▶ code_sent ──registration──▶ bound
 //	waiting ──scan(bind)──────▶ bound | rejected
 //	waiting ──5 minutes───────▶ expired
 //
-// The document outlives the QR code by an hour (purge_at), because a code sent at minute 4 is
+// The record outlives the QR code by an hour (PurgeAt), because a code sent at minute 4 is
 // still good for 5 minutes and registration then asks which openid scanned.
 package scene
 
@@ -25,25 +25,19 @@ import (
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"jszg/shared/errcode"
 
 	"jszg/server/clock"
 	"jszg/server/code"
 	"jszg/server/quota"
-	"jszg/server/store"
 	"jszg/wechat/binding"
 )
-
-const collection = "wechat_scenes"
 
 // Lifetimes.
 const (
 	TTL  = 5 * time.Minute // the QR code
-	keep = time.Hour       // the document
+	keep = time.Hour       // the record
 )
 
 // Purposes.
@@ -93,17 +87,41 @@ var (
 
 // Scene is one QR code and what its scan is for.
 type Scene struct {
-	ID        string    `bson:"_id"`
-	Purpose   string    `bson:"purpose"`
-	AccountID string    `bson:"account_id,omitempty"` // bind: who asked; register: the new account
-	Status    string    `bson:"status"`
-	OpenID    string    `bson:"openid"`           // who scanned first ("" until then)
-	Reason    string    `bson:"reason,omitempty"` // rejected: why
-	QR        []byte    `bson:"qr,omitempty"`     // PNG
-	CreatedAt time.Time `bson:"created_at"`
-	ExpiresAt time.Time `bson:"expires_at"` // of the QR code
-	CodeAt    time.Time `bson:"code_at"`    // last code sent
-	PurgeAt   time.Time `bson:"purge_at"`
+	ID        string
+	Purpose   string
+	AccountID string // bind: who asked; register: the new account
+	Status    string
+	OpenID    string // who scanned first ("" until then)
+	Reason    string // rejected: why
+	QR        []byte // PNG
+	CreatedAt time.Time
+	ExpiresAt time.Time // of the QR code
+	CodeAt    time.Time // last code sent
+	PurgeAt   time.Time
+}
+
+// Store keeps the scenes. Every change is one conditional update of one scene, so that
+// concurrent scans of a scene see one owner.
+type Store interface {
+	// Insert adds a new scene.
+	Insert(ctx context.Context, sc *Scene) error
+	// Get returns the scene, with its QR image when withQR; ErrNotFound when there is none (the
+	// caller judges PurgeAt).
+	Get(ctx context.Context, id string, withQR bool) (*Scene, error)
+	// Claim makes openid the scene's scanner when the scene's QR code is valid at now, its status
+	// is waiting or code_sent and it has no scanner or openid is it, and returns the scene after
+	// (without its QR image); ErrNotFound when it did not. Of concurrent claims by different
+	// openids, one alone succeeds.
+	Claim(ctx context.Context, id, openid string, now time.Time) (*Scene, error)
+	// Release clears the scanner openid of a waiting scene.
+	Release(ctx context.Context, id, openid string) error
+	// CodeSent sets status code_sent and CodeAt to now when openid is the scanner and CodeAt is
+	// before now; it reports whether it did (once of any concurrent calls with one now).
+	CodeSent(ctx context.Context, id, openid string, now time.Time) (bool, error)
+	// Settle sets the status and reason of a waiting scene whose scanner is openid.
+	Settle(ctx context.Context, id, openid, status, reason string) error
+	// Registered sets status bound and the new account on the scene whose scanner is openid.
+	Registered(ctx context.Context, id, openid, accountID string) error
 }
 
 // Reasons of a rejected bind.
@@ -143,8 +161,7 @@ type Binder interface {
 
 // Flow creates scenes and handles their scans.
 type Flow struct {
-	c       *mongo.Collection
-	st      *store.Store
+	st      Store
 	clk     clock.Clock
 	tickets Ticketer
 	codes   Codes
@@ -154,16 +171,11 @@ type Flow struct {
 }
 
 // New returns the scan flow.
-func New(st *store.Store, clk clock.Clock, tickets Ticketer, codes Codes, binder Binder, q *quota.Quotas, log *slog.Logger) *Flow {
+func New(st Store, clk clock.Clock, tickets Ticketer, codes Codes, binder Binder, q *quota.Quotas, log *slog.Logger) *Flow {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Flow{c: st.DB.Collection(collection), st: st, clk: clk, tickets: tickets, codes: codes, binder: binder, quotas: q, log: log}
-}
-
-// EnsureIndexes creates the expiry index.
-func (f *Flow) EnsureIndexes(ctx context.Context) error {
-	return f.st.EnsureIndexes(ctx, collection, store.Index{Keys: bson.D{{Key: "purge_at", Value: 1}}, ExpireAfter: store.Expire})
+	return &Flow{st: st, clk: clk, tickets: tickets, codes: codes, binder: binder, quotas: q, log: log}
 }
 
 // Create makes a scene and its QR code. accountID is the signed-in account for PurposeBind.
@@ -195,7 +207,7 @@ func (f *Flow) Create(ctx context.Context, purpose, accountID string) (*Scene, e
 	now := f.clk.Now()
 	sc := &Scene{ID: id, Purpose: purpose, AccountID: accountID, Status: StatusWaiting, QR: png,
 		CreatedAt: now, ExpiresAt: now.Add(TTL), PurgeAt: now.Add(keep)}
-	if _, err := f.c.InsertOne(ctx, sc); err != nil {
+	if err := f.st.Insert(ctx, sc); err != nil {
 		return nil, fmt.Errorf("store scene: %w", err)
 	}
 	return sc, nil
@@ -203,12 +215,12 @@ func (f *Flow) Create(ctx context.Context, purpose, accountID string) (*Scene, e
 
 // Get returns a scene without its QR image; ErrNotFound when unknown or purged.
 func (f *Flow) Get(ctx context.Context, id string) (*Scene, error) {
-	return f.get(ctx, id, options.FindOne().SetProjection(bson.M{"qr": 0}))
+	return f.get(ctx, id, false)
 }
 
 // QR returns the PNG of a scene whose QR code is still valid; ErrNotFound otherwise.
 func (f *Flow) QR(ctx context.Context, id string) ([]byte, error) {
-	sc, err := f.get(ctx, id, nil)
+	sc, err := f.get(ctx, id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -218,17 +230,12 @@ func (f *Flow) QR(ctx context.Context, id string) ([]byte, error) {
 	return sc.QR, nil
 }
 
-func (f *Flow) get(ctx context.Context, id string, opt *options.FindOneOptions) (*Scene, error) {
+func (f *Flow) get(ctx context.Context, id string, withQR bool) (*Scene, error) {
 	if id == "" || len(id) > 64 {
 		return nil, ErrNotFound
 	}
-	var sc Scene
-	opts := []*options.FindOneOptions{}
-	if opt != nil {
-		opts = append(opts, opt)
-	}
-	err := f.c.FindOne(ctx, bson.M{"_id": id}, opts...).Decode(&sc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	sc, err := f.st.Get(ctx, id, withQR)
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
@@ -237,7 +244,7 @@ func (f *Flow) get(ctx context.Context, id string, opt *options.FindOneOptions) 
 	if !f.clk.Now().Before(sc.PurgeAt) {
 		return nil, ErrNotFound
 	}
-	return &sc, nil
+	return sc, nil
 }
 
 // Scan handles openid's scan of scene and returns the chat reply. An error is a failure of the
@@ -246,16 +253,11 @@ func (f *Flow) Scan(ctx context.Context, openid, id string) (string, error) {
 	now := f.clk.Now()
 	// The scene belongs to the first openid to scan it; a scene whose code was sent may be
 	// scanned again by that openid (for a new code after the cooldown).
-	// (No projection: the embedded store does not take one in findAndModify.)
-	var sc Scene
-	err := f.c.FindOneAndUpdate(ctx, bson.M{
-		"_id":        id,
-		"expires_at": bson.M{"$gt": now},
-		"status":     bson.M{"$in": bson.A{StatusWaiting, StatusCodeSent}},
-		"openid":     bson.M{"$in": bson.A{"", openid}},
-	}, bson.M{"$set": bson.M{"openid": openid}},
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&sc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	if id == "" || len(id) > 64 {
+		return replyExpired, nil
+	}
+	sc, err := f.st.Claim(ctx, id, openid, now)
+	if errors.Is(err, ErrNotFound) {
 		// Not claimed: say why.
 		cur, err := f.Get(ctx, id)
 		switch {
@@ -277,12 +279,12 @@ func (f *Flow) Scan(ctx context.Context, openid, id string) (string, error) {
 	}
 	switch sc.Purpose {
 	case PurposeRegister:
-		return f.sendCode(ctx, &sc, openid, now)
+		return f.sendCode(ctx, sc, openid, now)
 	case PurposeBind:
 		if sc.Status != StatusWaiting {
 			return replyUsed, nil
 		}
-		return f.bind(ctx, &sc, openid)
+		return f.bind(ctx, sc, openid)
 	}
 	return replyExpired, nil
 }
@@ -314,9 +316,7 @@ func (f *Flow) sendCode(ctx context.Context, sc *Scene, openid string, now time.
 		return "", err
 	}
 	// Conditional on the time, so that a slow writer cannot overwrite a later code's record.
-	_, err = f.c.UpdateOne(ctx, bson.M{"_id": sc.ID, "openid": openid, "code_at": bson.M{"$lt": now}},
-		bson.M{"$set": bson.M{"status": StatusCodeSent, "code_at": now}})
-	if err != nil {
+	if _, err := f.st.CodeSent(ctx, sc.ID, openid, now); err != nil {
 		return "", fmt.Errorf("record code sent: %w", err)
 	}
 	return fmt.Sprintf(replyCode, v, int(code.TTL.Minutes())), nil
@@ -325,8 +325,7 @@ func (f *Flow) sendCode(ctx context.Context, sc *Scene, openid string, now time.
 // release gives back the claim of a scene that got no code, so that the scene is not held by a
 // WeChat user who was refused one (a waiting scene only: one with a code stays its receiver's).
 func (f *Flow) release(ctx context.Context, id, openid string) {
-	_, _ = f.c.UpdateOne(context.WithoutCancel(ctx), bson.M{"_id": id, "openid": openid, "status": StatusWaiting},
-		bson.M{"$set": bson.M{"openid": ""}})
+	_ = f.st.Release(context.WithoutCancel(ctx), id, openid)
 }
 
 func (f *Flow) bind(ctx context.Context, sc *Scene, openid string) (string, error) {
@@ -342,9 +341,7 @@ func (f *Flow) bind(ctx context.Context, sc *Scene, openid string) (string, erro
 		f.release(ctx, sc.ID, openid)
 		return "", err
 	}
-	_, err = f.c.UpdateOne(ctx, bson.M{"_id": sc.ID, "openid": openid, "status": StatusWaiting},
-		bson.M{"$set": bson.M{"status": status, "reason": reason}})
-	if err != nil {
+	if err := f.st.Settle(ctx, sc.ID, openid, status, reason); err != nil {
 		return "", fmt.Errorf("record binding scan: %w", err)
 	}
 	return reply, nil
@@ -373,9 +370,7 @@ func (f *Flow) BindAfterRegistration(ctx context.Context, id, accountID string) 
 	if err := f.binder.Bind(ctx, accountID, openid, binding.ViaRegistration, true); err != nil {
 		return err
 	}
-	_, err = f.c.UpdateOne(ctx, bson.M{"_id": id, "openid": openid},
-		bson.M{"$set": bson.M{"status": StatusBound, "account_id": accountID}})
-	if err != nil {
+	if err := f.st.Registered(ctx, id, openid, accountID); err != nil {
 		return fmt.Errorf("record registration binding: %w", err)
 	}
 	return nil
