@@ -14,10 +14,7 @@ import (
 func newSessions(t *testing.T) (*session.Sessions, *clock.Fake) {
 	st := storetest.Open(t)
 	clk := clock.NewFake(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))
-	s := session.New(st, clk, []byte("secret"))
-	if err := s.EnsureIndexes(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := session.New(st.Sessions, clk, []byte("secret"))
 	return s, clk
 }
 
