@@ -4,9 +4,10 @@
 // the server secret. Send limits (per destination 1 a minute, 5 an hour, 10 a day, and a cap per
 // client address) live in the database so that they hold across server instances.
 //
-// Concurrency rests on single-document atomic updates: the one-a-minute cooldown is a conditional
-// upsert of the code's own document, a wrong try is an increment guarded by "attempts < 5", and
-// the use of a right code is a conditional set of "used" that only one caller can win.
+// Concurrency rests on the atomic operations of Store, one record per destination and purpose:
+// the one-a-minute cooldown is a claim of that record that returns its earlier state (so a refused
+// send can restore it), a wrong try is an increment guarded by "attempts < 5", and the use of a
+// right code is a conditional set of "used" that only one caller can win.
 package code
 
 import (
@@ -21,13 +22,8 @@ import (
 	"math/big"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"jszg/server/clock"
 	"jszg/server/quota"
-	"jszg/server/store"
 	"jszg/shared/errcode"
 )
 
@@ -56,7 +52,9 @@ var (
 	AddrPerDay  = quota.Limit{Name: "code_addr_day", Max: 300, Window: quota.ChinaDay}
 )
 
-const collection = "codes"
+// Keep is how long a code's record outlives its last send; the sweeper (or the engine's TTL)
+// removes it then. It only needs to outlast the cooldown and the code's validity.
+const Keep = 24 * time.Hour
 
 // Key names one code: where it went and what it is for.
 type Key struct {
@@ -67,23 +65,56 @@ type Key struct {
 
 func (k Key) id() string { return k.Channel + "|" + k.Purpose + "|" + k.To }
 
+// Record is the stored state of one key's code. Hash is the keyed hash of the code, never the
+// code; a record claimed but not yet given a code has an empty Hash and a zero ExpiresAt.
+type Record struct {
+	Hash      string
+	SentAt    time.Time // the last claimed send
+	ExpiresAt time.Time // the code is refused from this instant on
+	KeepUntil time.Time // the record itself is gone from this instant on
+	Attempts  int       // wrong tries counted so far
+	Used      bool
+}
+
+// Store keeps one Record per id. Every method is one atomic operation on that record; the
+// conditions below are checked by the same operation that changes it, so concurrent callers
+// never both win. Times are kept to the millisecond.
+type Store interface {
+	// Claim starts a send for id at now unless the last one was less than cooldown ago. When it
+	// claims, it sets SentAt to now and KeepUntil to keepUntil (creating an empty record when
+	// there is none), leaves the rest as it was, and returns the record as it was before (nil when
+	// there was none, or it was past its KeepUntil) and true. When the cooldown holds it changes
+	// nothing and returns the current record and false. Of concurrent claims at most one wins.
+	Claim(ctx context.Context, id string, now time.Time, cooldown time.Duration, keepUntil time.Time) (prev *Record, claimed bool, err error)
+	// Unclaim gives back the claim made at claimedAt: the record returns to prev's SentAt and
+	// KeepUntil (it is removed when prev is nil), unless a later claim has replaced it.
+	Unclaim(ctx context.Context, id string, claimedAt time.Time, prev *Record) error
+	// Set gives the claim made at claimedAt its code: Hash, ExpiresAt, no attempts, not used. It
+	// reports false, changing nothing, when that claim no longer holds the record.
+	Set(ctx context.Context, id string, claimedAt time.Time, hash string, expiresAt time.Time) (bool, error)
+	// Get returns id's record, or nil when there is none or it is past its KeepUntil at now.
+	Get(ctx context.Context, id string, now time.Time) (*Record, error)
+	// Use marks the code with this hash used if it is live at now (not used, fewer than
+	// maxAttempts wrong tries, before ExpiresAt); it reports whether this call did so.
+	Use(ctx context.Context, id, hash string, now time.Time, maxAttempts int) (bool, error)
+	// Fail counts a wrong try against the code with this hash if it is live at now, as Use
+	// decides; it reports whether it counted.
+	Fail(ctx context.Context, id, hash string, now time.Time, maxAttempts int) (bool, error)
+	// Delete removes id's record; a missing record is not an error.
+	Delete(ctx context.Context, id string) error
+}
+
 // Service issues and verifies codes.
 type Service struct {
-	st     *store.Store
-	c      *mongo.Collection
+	st     Store
 	clk    clock.Clock
 	quotas *quota.Quotas
 	secret []byte
 }
 
-// New returns a code service; secret keys the stored hashes.
-func New(st *store.Store, clk clock.Clock, q *quota.Quotas, secret []byte) *Service {
-	return &Service{st: st, c: st.DB.Collection(collection), clk: clk, quotas: q, secret: secret}
-}
-
-// EnsureIndexes creates the expiry index.
-func (s *Service) EnsureIndexes(ctx context.Context) error {
-	return s.st.EnsureIndexes(ctx, collection, store.Index{Keys: bson.D{{Key: "purge_at", Value: 1}}, ExpireAfter: store.Expire})
+// New returns a code service keeping codes in st; secret keys the stored hashes.
+func New(st Store, clk clock.Clock, q *quota.Quotas, secret []byte) *Service {
+	return &Service{st: st, clk: clk, quotas: q, secret: secret}
 }
 
 // RateLimited says when a code may be asked for again.
@@ -91,46 +122,29 @@ type RateLimited struct{ RetryAfter time.Duration }
 
 func (e *RateLimited) Error() string { return errcode.CodeRateLimited.Message() }
 
-type record struct {
-	Hash      string    `bson:"hash"`
-	SentAt    time.Time `bson:"sent_at"`
-	ExpiresAt time.Time `bson:"expires_at"`
-	Attempts  int       `bson:"attempts"`
-	Used      bool      `bson:"used"`
-}
-
 // Issue makes a new code for key, replacing any earlier one, and returns it for sending. It
 // returns *RateLimited when a send limit is reached. clientAddr may be empty (a code asked for
 // by a WeChat event has no client address).
 //
-// The one-a-minute cooldown is claimed first, on the code's own document, so that of many
+// The one-a-minute cooldown is claimed first, on the code's own record, so that of many
 // concurrent requests exactly one goes on to the hourly and daily counters; if those refuse, the
 // claim is given back and the earlier code stays valid.
 func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string, error) {
 	now := s.clk.Now()
 	id := key.id()
-	// The filter matches only a code sent over a minute ago; when it matches nothing the upsert
-	// tries to insert a second document with the same _id and fails: that is the cooldown. The
-	// document as it was comes back, so a refused send can restore it.
-	var prev record
-	err := s.c.FindOneAndUpdate(ctx,
-		bson.M{"_id": id, "sent_at": bson.M{"$lte": now.Add(-Cooldown)}},
-		bson.M{"$set": bson.M{"sent_at": now, "purge_at": now.Add(24 * time.Hour)}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.Before)).Decode(&prev)
-	if store.IsDuplicateKey(err) {
+	prev, claimed, err := s.st.Claim(ctx, id, now, Cooldown, now.Add(Keep))
+	if err != nil {
+		return "", fmt.Errorf("claim code: %w", err)
+	}
+	if !claimed {
 		wait := Cooldown
-		var r record
-		if s.c.FindOne(ctx, bson.M{"_id": id}).Decode(&r) == nil {
-			wait = r.SentAt.Add(Cooldown).Sub(now)
+		if prev != nil {
+			wait = prev.SentAt.Add(Cooldown).Sub(now)
 		}
 		return "", &RateLimited{RetryAfter: wait}
 	}
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) { // no document before: a first code
-		return "", fmt.Errorf("claim code: %w", err)
-	}
-	unclaim := func() {
-		_, _ = s.c.UpdateOne(ctx, bson.M{"_id": id, "sent_at": now}, bson.M{"$set": bson.M{"sent_at": prev.SentAt}})
-	}
+	// Given back even when the request is cancelled: a refused send must not hold the cooldown.
+	unclaim := func() { _ = s.st.Unclaim(context.WithoutCancel(ctx), id, now, prev) }
 	g, err := s.quotas.Take(ctx, key.Channel+":"+key.To, PerHour, PerDay)
 	if err == nil && clientAddr != "" {
 		var ga *quota.Grant
@@ -146,9 +160,11 @@ func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string
 	}
 	code, err := randomDigits(Digits)
 	if err == nil {
-		_, err = s.c.UpdateOne(ctx, bson.M{"_id": id, "sent_at": now}, bson.M{"$set": bson.M{
-			"hash": s.hash(id, code), "expires_at": now.Add(TTL), "attempts": 0, "used": false,
-		}})
+		var held bool
+		held, err = s.st.Set(ctx, id, now, s.hash(id, code), now.Add(TTL))
+		if err == nil && !held {
+			err = errors.New("the claim was replaced by a later send")
+		}
 	}
 	if err != nil {
 		g.Release(ctx)
@@ -160,7 +176,7 @@ func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string
 
 // Withdraw undoes an issue whose code could not be delivered, so the user may ask again at once.
 func (s *Service) Withdraw(ctx context.Context, key Key) {
-	_, _ = s.c.DeleteOne(ctx, bson.M{"_id": key.id()})
+	_ = s.st.Delete(ctx, key.id())
 }
 
 // Verify checks a code and uses it up. It returns *errcode.Error CodeInvalid, CodeExpired or
@@ -170,37 +186,34 @@ func (s *Service) Verify(ctx context.Context, key Key, code string) error {
 		return errcode.New(errcode.CodeRequired)
 	}
 	id := key.id()
-	var r record
-	err := s.c.FindOne(ctx, bson.M{"_id": id}).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return errcode.New(errcode.CodeInvalid)
-	}
+	now := s.clk.Now()
+	r, err := s.st.Get(ctx, id, now)
 	if err != nil {
 		return fmt.Errorf("load code: %w", err)
 	}
-	now := s.clk.Now()
 	switch {
+	case r == nil:
+		return errcode.New(errcode.CodeInvalid)
 	case r.Used || !now.Before(r.ExpiresAt):
 		return errcode.New(errcode.CodeExpired)
 	case r.Attempts >= MaxAttempts:
 		return errcode.New(errcode.CodeTooManyAttempts)
 	}
-	live := bson.M{"_id": id, "hash": r.Hash, "used": false, "attempts": bson.M{"$lt": MaxAttempts}, "expires_at": bson.M{"$gt": now}}
 	if subtle.ConstantTimeCompare([]byte(s.hash(id, code)), []byte(r.Hash)) == 1 {
-		res, err := s.c.UpdateOne(ctx, live, bson.M{"$set": bson.M{"used": true}})
+		won, err := s.st.Use(ctx, id, r.Hash, now, MaxAttempts)
 		if err != nil {
 			return fmt.Errorf("use code: %w", err)
 		}
-		if res.ModifiedCount == 1 {
+		if won {
 			return nil
 		}
 		return errcode.New(errcode.CodeExpired) // used or exhausted by a concurrent request
 	}
-	res, err := s.c.UpdateOne(ctx, live, bson.M{"$inc": bson.M{"attempts": 1}})
+	counted, err := s.st.Fail(ctx, id, r.Hash, now, MaxAttempts)
 	if err != nil {
 		return fmt.Errorf("count attempt: %w", err)
 	}
-	if res.ModifiedCount == 0 {
+	if !counted {
 		return errcode.New(errcode.CodeTooManyAttempts)
 	}
 	return errcode.New(errcode.CodeInvalid)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jszg/server/account"
+	"jszg/server/code"
 	"jszg/server/quota"
 	"jszg/server/session"
 	"jszg/server/settings"
@@ -42,6 +43,7 @@ type Stores struct {
 	Accounts account.Store
 	Sessions session.Store
 	Quotas   quota.Store
+	Codes    code.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -73,6 +75,7 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		Accounts: db.Accounts(),
 		Sessions: db.Sessions(),
 		Quotas:   db.Quotas(),
+		Codes:    db.Codes(),
 	}
 }
 
@@ -85,6 +88,7 @@ func OnMongo(db *mongo.DB) *Stores {
 		Accounts: db.Accounts(),
 		Sessions: db.Sessions(),
 		Quotas:   db.Quotas(),
+		Codes:    db.Codes(),
 	}
 }
 
