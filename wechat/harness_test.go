@@ -31,7 +31,7 @@ import (
 // account of its own, and a real embedded store.
 type harness struct {
 	t     testing.TB
-	st    *store.Store
+	st    *store.Stores
 	clk   *clock.Fake
 	codes *code.Service
 	svc   *wechat.Service
@@ -48,11 +48,8 @@ func newHarness(t testing.TB, safeMode bool) *harness {
 	st := storetest.Open(t)
 	// Half past a minute, so that stepping by minutes never crosses an hour by accident.
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 10, 30, 0, clock.China))
-	q := quota.New(st, clk)
-	codes := code.New(st, clk, q, []byte("test secret"))
-	if err := codes.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
+	q := quota.New(st.Quotas, clk)
+	codes := code.New(st.Codes, clk, q, []byte("test secret"))
 	srv, err := wechatfake.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -64,11 +61,8 @@ func newHarness(t testing.TB, safeMode bool) *harness {
 	}
 	app := srv.AddApp(ac)
 	svc, err := wechat.New(ctx, wechat.Config{AppID: ac.AppID, AppSecret: ac.Secret, Token: ac.Token,
-		EncodingAESKey: ac.EncodingAESKey, APIBase: srv.URL, Logger: quiet}, st, clk, codes)
+		EncodingAESKey: ac.EncodingAESKey, APIBase: srv.URL, Logger: quiet}, st.WeChat, clk, codes, q)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, st: st, clk: clk, codes: codes, svc: svc, app: app, http: &http.Client{

@@ -24,12 +24,10 @@ func TestStandInAndDeveloperPhone(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 10, 30, 0, clock.China))
-	codes := code.New(st, clk, quota.New(st, clk), []byte("test secret"))
-	svc, err := wechat.New(ctx, wechat.Config{Logger: quiet}, st, clk, codes)
+	q := quota.New(st.Quotas, clk)
+	codes := code.New(st.Codes, clk, q, []byte("test secret"))
+	svc, err := wechat.New(ctx, wechat.Config{Logger: quiet}, st.WeChat, clk, codes, q)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
 	app := svc.StandIn()

@@ -38,7 +38,7 @@ func instances(t *testing.T, n int) ([]*accesstoken.Source, []*serviceaccount.Cl
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := accesstoken.New(st, clk, ac.AppID, c.FetchAccessToken, quiet)
+		s := accesstoken.New(st.WeChat.Tokens, clk, ac.AppID, c.FetchAccessToken, quiet)
 		c.UseAccessTokens(s)
 		srcs = append(srcs, s)
 		clients = append(clients, c)

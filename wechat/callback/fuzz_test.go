@@ -46,7 +46,7 @@ func FuzzReceive(f *testing.F) {
 	st := storetest.Open(f)
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 10, 30, 0, clock.China))
 	handled := 0
-	ep, err := callback.New(callback.Config{AppID: appID, Token: token, EncodingAESKey: aesKey}, st, clk,
+	ep, err := callback.New(callback.Config{AppID: appID, Token: token, EncodingAESKey: aesKey}, st.WeChat.Pushes, clk,
 		func(ctx context.Context, ev callback.Event) (string, error) {
 			handled++
 			if ev.OpenID == "" {
