@@ -36,12 +36,13 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./shared/... ./app/...
 
-## fuzz: every fuzz target for a few seconds
+## fuzz: every fuzz target for a few seconds. A failure prints the fuzzer's output; a crasher stays
+## in the package's testdata/fuzz/ (and is printed), where `go test` replays it from then on.
 fuzz:
 	@for pkg in $$($(GO) list ./shared/...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$f"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 3s $$pkg >/dev/null || exit 1; \
+	    ./deploy/fuzz.sh "$(GO)" "$$pkg" "$$f" || exit 1; \
 	  done; \
 	done
 

@@ -89,5 +89,5 @@ func Into(ctx context.Context, db *sqlite.DB, n int, progress func(int)) (int, e
 			}
 		}
 	}
-	return added, nil
+	return added, db.Checkpoint(ctx)
 }

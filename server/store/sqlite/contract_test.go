@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"jszg/server/quota"
 	"jszg/server/quota/quotatest"
@@ -22,4 +24,30 @@ func open(t *testing.T) *sqlite.DB {
 
 func TestQuotaContract(t *testing.T) {
 	quotatest.Run(t, func(t *testing.T) quota.Store { return open(t).Quotas() })
+}
+
+// Sweep deletes what has expired, on every expiring table, and keeps the rest.
+func TestSweepDeletesExpiredRows(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	now := time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+	q := db.Quotas()
+	for i := range 2500 {
+		if _, err := q.Add(ctx, fmt.Sprint("old", i), 1, now.Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := q.Add(ctx, "live", 1, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.Sweep(ctx, now)
+	if err != nil || n != 2500 {
+		t.Fatalf("swept %d, %v; want 2500", n, err)
+	}
+	if c, _ := q.Count(ctx, "live"); c != 1 {
+		t.Fatalf("live counter %d, want 1", c)
+	}
+	if c, _ := q.Count(ctx, "old7"); c != 0 {
+		t.Fatalf("expired counter %d, want 0", c)
+	}
 }
