@@ -4,7 +4,9 @@
 // sent) and takes exactly one attempt per puzzle: the tile must be left within a few pixels of the
 // gap after a drag that looks like a person's (see drag.go for the rules). A solved puzzle yields
 // a pass, a random token stored only as its SHA-256, which one later request redeems once. Both
-// puzzles and passes live in the database, so any server instance can check what another issued.
+// puzzles and passes live in the database (Store), so any server instance can check what another
+// issued, and each is taken by one atomic operation, so that one puzzle gives one attempt and one
+// pass one redemption however many requests race.
 package captcha
 
 import (
@@ -13,7 +15,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -27,22 +28,30 @@ import (
 	"github.com/wenlng/go-captcha-assets/resources/tiles"
 	"github.com/wenlng/go-captcha/v2/base/option"
 	"github.com/wenlng/go-captcha/v2/slide"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 	"golang.org/x/image/draw"
 
 	"jszg/server/clock"
-	"jszg/server/store"
 	"jszg/shared/api"
 	"jszg/shared/errcode"
 )
 
-// Collections. A puzzle document is {_id: puzzle id, x, expires_at}; a pass document is
-// {_id: SHA-256 of the pass, expires_at}.
-const (
-	puzzleCollection = "captcha_puzzles"
-	passCollection   = "captcha_passes"
-)
+// Store keeps puzzles (their answer x, by puzzle id) and passes (by the SHA-256 of the pass),
+// each until its expiry time. A take removes and reads in one atomic operation: of any number of
+// concurrent takers of one puzzle or pass at most one gets it.
+type Store interface {
+	// PutPuzzle keeps a puzzle's answer until expiresAt.
+	PutPuzzle(ctx context.Context, id string, x int, expiresAt time.Time) error
+	// TakePuzzle removes the puzzle and returns its answer; ok is false when there is no such
+	// puzzle or it expired at or before now (an expired one is removed all the same).
+	TakePuzzle(ctx context.Context, id string, now time.Time) (x int, ok bool, err error)
+	// Puzzle returns the answer of a puzzle live at now, without removing it.
+	Puzzle(ctx context.Context, id string, now time.Time) (x int, ok bool, err error)
+	// PutPass keeps a pass, by its hash, until expiresAt.
+	PutPass(ctx context.Context, hash string, expiresAt time.Time) error
+	// TakePass removes the pass and reports whether there was one and whether it was still
+	// live at now.
+	TakePass(ctx context.Context, hash string, now time.Time) (found, live bool, err error)
+}
 
 // Picture geometry, in image pixels. 300 px wide fits the narrowest phones (320 CSS px) without
 // scaling; the client scales the picture if it must and converts the drag back to image pixels.
@@ -71,14 +80,15 @@ type Options struct {
 
 // Service draws, checks and redeems slide captchas. It is safe for concurrent use.
 type Service struct {
-	st     *store.Store
+	st     Store
 	clk    clock.Clock
 	opts   Options
 	slider slide.Captcha
 }
 
-// New returns the captcha service. The first call in a process decodes and scales every picture.
-func New(st *store.Store, clk clock.Clock, opts Options) (*Service, error) {
+// New returns the captcha service keeping puzzles and passes in st. The first call in a process
+// decodes and scales every picture.
+func New(st Store, clk clock.Clock, opts Options) (*Service, error) {
 	if opts.Tolerance <= 0 {
 		opts.Tolerance = 6
 	}
@@ -143,26 +153,6 @@ func scaleToWidth(img image.Image, width int) image.Image {
 	return dst
 }
 
-// EnsureIndexes makes expired puzzles and passes go away by themselves.
-func (s *Service) EnsureIndexes(ctx context.Context) error {
-	ttl := store.Index{Keys: bson.D{{Key: "expires_at", Value: 1}}, ExpireAfter: store.Expire}
-	if err := s.st.EnsureIndexes(ctx, puzzleCollection, ttl); err != nil {
-		return err
-	}
-	return s.st.EnsureIndexes(ctx, passCollection, ttl)
-}
-
-type puzzle struct {
-	ID        string    `bson:"_id"`
-	X         int       `bson:"x"`
-	ExpiresAt time.Time `bson:"expires_at"`
-}
-
-type pass struct {
-	Hash      string    `bson:"_id"`
-	ExpiresAt time.Time `bson:"expires_at"`
-}
-
 // Generate draws a new puzzle and remembers its answer. The tile starts at x = 0, y = TileY.
 func (s *Service) Generate(ctx context.Context) (*api.Captcha, error) {
 	data, block, err := s.draw()
@@ -185,8 +175,7 @@ func (s *Service) Generate(ctx context.Context) (*api.Captcha, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := puzzle{ID: id, X: block.X, ExpiresAt: s.clk.Now().Add(s.opts.PuzzleTTL)}
-	if _, err := s.st.DB.Collection(puzzleCollection).InsertOne(ctx, p); err != nil {
+	if err := s.st.PutPuzzle(ctx, id, block.X, s.clk.Now().Add(s.opts.PuzzleTTL)); err != nil {
 		return nil, fmt.Errorf("store captcha puzzle: %w", err)
 	}
 	return &api.Captcha{
@@ -253,27 +242,22 @@ func (s *Service) Verify(ctx context.Context, id string, a api.CaptchaAnswer) (*
 	if id == "" {
 		return nil, errcode.New(errcode.CaptchaRequired)
 	}
-	var p puzzle
-	err := s.st.DB.Collection(puzzleCollection).FindOneAndDelete(ctx, bson.M{"_id": id}).Decode(&p)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errcode.New(errcode.CaptchaExpired)
-	}
+	now := s.clk.Now()
+	x, ok, err := s.st.TakePuzzle(ctx, id, now)
 	if err != nil {
 		return nil, fmt.Errorf("take captcha puzzle: %w", err)
 	}
-	now := s.clk.Now()
-	if !now.Before(p.ExpiresAt) {
+	if !ok {
 		return nil, errcode.New(errcode.CaptchaExpired)
 	}
-	if err := judge(p.X, a, s.opts.Tolerance, s.opts.MinDrag); err != nil {
+	if err := judge(x, a, s.opts.Tolerance, s.opts.MinDrag); err != nil {
 		return nil, errcode.New(errcode.CaptchaFailed)
 	}
 	token, err := randomToken(32)
 	if err != nil {
 		return nil, err
 	}
-	doc := pass{Hash: hashPass(token), ExpiresAt: now.Add(s.opts.PassTTL)}
-	if _, err := s.st.DB.Collection(passCollection).InsertOne(ctx, doc); err != nil {
+	if err := s.st.PutPass(ctx, hashPass(token), now.Add(s.opts.PassTTL)); err != nil {
 		return nil, fmt.Errorf("store captcha pass: %w", err)
 	}
 	return &api.CaptchaPass{Pass: token, ExpiresIn: int(s.opts.PassTTL / time.Second)}, nil
@@ -288,15 +272,13 @@ func (s *Service) Redeem(ctx context.Context, token string) error {
 	if token == "" {
 		return errcode.New(errcode.CaptchaRequired)
 	}
-	var p pass
-	err := s.st.DB.Collection(passCollection).FindOneAndDelete(ctx, bson.M{"_id": hashPass(token)}).Decode(&p)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return errcode.New(errcode.CaptchaRequired)
-	}
-	if err != nil {
+	found, live, err := s.st.TakePass(ctx, hashPass(token), s.clk.Now())
+	switch {
+	case err != nil:
 		return fmt.Errorf("redeem captcha pass: %w", err)
-	}
-	if !s.clk.Now().Before(p.ExpiresAt) {
+	case !found:
+		return errcode.New(errcode.CaptchaRequired)
+	case !live:
 		return errcode.New(errcode.CaptchaExpired)
 	}
 	return nil
@@ -305,18 +287,14 @@ func (s *Service) Redeem(ctx context.Context, token string) error {
 // Answer returns where the gap of a live puzzle is, without using the puzzle up. It exists for
 // tests that drive a real browser to the right place; no handler may expose it.
 func (s *Service) Answer(ctx context.Context, id string) (int, error) {
-	var p puzzle
-	err := s.st.DB.Collection(puzzleCollection).FindOne(ctx, bson.M{"_id": id}).Decode(&p)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, errcode.New(errcode.CaptchaExpired)
-	}
+	x, ok, err := s.st.Puzzle(ctx, id, s.clk.Now())
 	if err != nil {
 		return 0, fmt.Errorf("read captcha puzzle: %w", err)
 	}
-	if !s.clk.Now().Before(p.ExpiresAt) {
+	if !ok {
 		return 0, errcode.New(errcode.CaptchaExpired)
 	}
-	return p.X, nil
+	return x, nil
 }
 
 // randomToken returns n random bytes, URL-safe base64 without padding.

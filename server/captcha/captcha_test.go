@@ -1,4 +1,4 @@
-package captcha
+package captcha_test
 
 import (
 	"bytes"
@@ -7,13 +7,14 @@ import (
 	"encoding/json"
 	"image/jpeg"
 	"image/png"
-	"math"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"jszg/server/captcha"
 	"jszg/server/clock"
+	"jszg/server/store"
 	"jszg/server/store/storetest"
 	"jszg/shared/api"
 	"jszg/shared/errcode"
@@ -21,33 +22,28 @@ import (
 
 var start = time.Date(2025, 3, 1, 9, 0, 0, 0, clock.China)
 
-func newService(t testing.TB, opts Options) (*Service, *clock.Fake) {
+func newService(t testing.TB, opts captcha.Options) (*captcha.Service, *clock.Fake) {
 	t.Helper()
-	st := storetest.Open(t)
-	clk := clock.NewFake(start)
-	s, err := New(st, clk, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureIndexes(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s, clk, _ := newServiceOn(t, opts)
 	return s, clk
 }
 
-// humanDrag is a drag as a browser reports it: the tile eases out of rest and into the gap,
-// sampled once a frame for 600 ms.
-func humanDrag(to int) api.CaptchaAnswer {
-	const samples = 36
-	track := make([]int, samples+1)
-	for i := range track {
-		p := float64(i) / samples
-		track[i] = int(math.Round(float64(to) * (1 - math.Cos(math.Pi*p)) / 2))
+// newServiceOn also returns the stores, for tests of what the engine does with the records.
+func newServiceOn(t testing.TB, opts captcha.Options) (*captcha.Service, *clock.Fake, *store.Stores) {
+	t.Helper()
+	st := storetest.Open(t)
+	clk := clock.NewFake(start)
+	s, err := captcha.New(st.Captcha, clk, opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return api.CaptchaAnswer{X: to, DurationMS: 600, Track: track}
+	return s, clk, st
 }
 
-func generate(t testing.TB, s *Service) (*api.Captcha, int) {
+// humanDrag is the drag of a person (export_test.go).
+var humanDrag = captcha.HumanDrag
+
+func generate(t testing.TB, s *captcha.Service) (*api.Captcha, int) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := s.Generate(ctx)
@@ -62,7 +58,7 @@ func generate(t testing.TB, s *Service) (*api.Captcha, int) {
 }
 
 func TestGenerateDrawsPictureAndTile(t *testing.T) {
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	c, x := generate(t, s)
 	img := decodeDataURL(t, c.Image, "data:image/jpeg;base64,")
 	bg, err := jpeg.Decode(bytes.NewReader(img))
@@ -91,7 +87,7 @@ func TestGenerateDrawsPictureAndTile(t *testing.T) {
 }
 
 func TestGenerateConcurrently(t *testing.T) {
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	errs := race(6, func() error {
 		c, err := s.Generate(context.Background())
 		if err == nil {
@@ -120,7 +116,7 @@ func decodeDataURL(t *testing.T, u, prefix string) []byte {
 
 func TestRightDragPassesOnce(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	c, x := generate(t, s)
 
 	p, err := s.Verify(ctx, c.ID, humanDrag(x))
@@ -146,7 +142,7 @@ func TestRightDragPassesOnce(t *testing.T) {
 
 func TestWrongDragUsesPuzzleUp(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	c, x := generate(t, s)
 	if _, err := s.Verify(ctx, c.ID, humanDrag(x+40)); errcode.Of(err) != errcode.CaptchaFailed {
 		t.Fatalf("wrong drag: %v, want %s", err, errcode.CaptchaFailed)
@@ -158,7 +154,7 @@ func TestWrongDragUsesPuzzleUp(t *testing.T) {
 
 func TestTolerance(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{}) // tolerance 6
+	s, _ := newService(t, captcha.Options{}) // tolerance 6
 	for _, tc := range []struct {
 		off  int
 		want errcode.Code
@@ -180,7 +176,7 @@ func TestTolerance(t *testing.T) {
 
 func TestInstantDragFails(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	for name, drag := range map[string]func(x int) api.CaptchaAnswer{
 		"duration 0":       func(x int) api.CaptchaAnswer { return api.CaptchaAnswer{X: x} },
 		"duration 0 track": func(x int) api.CaptchaAnswer { a := humanDrag(x); a.DurationMS = 0; return a },
@@ -201,7 +197,7 @@ func TestInstantDragFails(t *testing.T) {
 
 func TestPuzzleExpires(t *testing.T) {
 	ctx := context.Background()
-	s, clk := newService(t, Options{PuzzleTTL: time.Minute})
+	s, clk := newService(t, captcha.Options{PuzzleTTL: time.Minute})
 	c, x := generate(t, s)
 	clk.Advance(time.Minute)
 	if _, err := s.Answer(ctx, c.ID); errcode.Of(err) != errcode.CaptchaExpired {
@@ -220,7 +216,7 @@ func TestPuzzleExpires(t *testing.T) {
 
 func TestPassExpires(t *testing.T) {
 	ctx := context.Background()
-	s, clk := newService(t, Options{PassTTL: 90 * time.Second})
+	s, clk := newService(t, captcha.Options{PassTTL: 90 * time.Second})
 	c, x := generate(t, s)
 	p, err := s.Verify(ctx, c.ID, humanDrag(x))
 	if err != nil {
@@ -237,20 +233,23 @@ func TestPassExpires(t *testing.T) {
 
 func TestExpiredDocumentsAreSwept(t *testing.T) {
 	ctx := context.Background()
-	s, clk := newService(t, Options{})
-	generate(t, s)
-	clk.Advance(3 * time.Minute)
-	if !s.st.Embedded {
+	s, clk, st := newServiceOn(t, captcha.Options{})
+	if st.Mongo != nil && !st.Mongo.Options().NoTTL {
 		t.Skip("MongoDB's TTL monitor sweeps on its own schedule")
 	}
-	n, err := s.st.SweepExpired(ctx, clk.Now())
+	generate(t, s)
+	clk.Advance(3 * time.Minute)
+	n, err := st.Sweep(ctx, clk.Now())
 	if err != nil || n != 1 {
 		t.Errorf("swept %d, %v; want 1", n, err)
+	}
+	if n, err := st.Sweep(ctx, clk.Now()); err != nil || n != 0 {
+		t.Errorf("second sweep removed %d, %v; want 0", n, err)
 	}
 }
 
 func TestRedeemRefusesWhatWasNotIssued(t *testing.T) {
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	for _, p := range []string{"", "x", strings.Repeat("A", 43)} {
 		if err := s.Redeem(context.Background(), p); errcode.Of(err) != errcode.CaptchaRequired {
 			t.Errorf("redeem %q: %v, want %s", p, err, errcode.CaptchaRequired)
@@ -266,7 +265,7 @@ func TestRedeemRefusesWhatWasNotIssued(t *testing.T) {
 
 func TestPassRedeemsOnceUnderRace(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	c, x := generate(t, s)
 	p, err := s.Verify(ctx, c.ID, humanDrag(x))
 	if err != nil {
@@ -290,7 +289,7 @@ func TestPassRedeemsOnceUnderRace(t *testing.T) {
 
 func TestPuzzleSolvedOnceUnderRace(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{})
+	s, _ := newService(t, captcha.Options{})
 	c, x := generate(t, s)
 	var mu sync.Mutex
 	var passes []string
@@ -339,7 +338,7 @@ func race(n int, f func() error) []error {
 
 func TestDisabled(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newService(t, Options{Disabled: true})
+	s, _ := newService(t, captcha.Options{Disabled: true})
 	p, err := s.Verify(ctx, "whatever", api.CaptchaAnswer{})
 	if err != nil || p.Pass == "" {
 		t.Fatalf("disabled verify: %v %v", p, err)
@@ -358,7 +357,7 @@ func TestDisabled(t *testing.T) {
 // BenchmarkGenerate measures drawing, encoding and storing one puzzle, and the size of the JSON
 // a phone downloads for it.
 func BenchmarkGenerate(b *testing.B) {
-	s, _ := newService(b, Options{})
+	s, _ := newService(b, captcha.Options{})
 	ctx := context.Background()
 	var total, n int
 	for b.Loop() {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jszg/server/account"
+	"jszg/server/captcha"
 	"jszg/server/code"
 	"jszg/server/quota"
 	"jszg/server/session"
@@ -44,6 +45,7 @@ type Stores struct {
 	Sessions session.Store
 	Quotas   quota.Store
 	Codes    code.Store
+	Captcha  captcha.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -76,6 +78,7 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		Sessions: db.Sessions(),
 		Quotas:   db.Quotas(),
 		Codes:    db.Codes(),
+		Captcha:  db.Captcha(),
 	}
 }
 
@@ -89,6 +92,7 @@ func OnMongo(db *mongo.DB) *Stores {
 		Sessions: db.Sessions(),
 		Quotas:   db.Quotas(),
 		Codes:    db.Codes(),
+		Captcha:  db.Captcha(),
 	}
 }
 
