@@ -1,6 +1,6 @@
 // Package audit records security events (registration, sign-in and its failures, lockouts, code
-// sends, sign-out, later reviewers' decisions and admins' corrections) in an append-only
-// collection. Records carry no secrets, and personal information only masked: they are read by
+// sends, sign-out, later reviewers' decisions and admins' corrections) in an append-only log
+// (Store). Records carry no secrets, and personal information only masked: they are read by
 // staff who need to know what happened, not who the applicant is.
 package audit
 
@@ -10,12 +10,7 @@ import (
 	"net"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 )
 
 // Event names.
@@ -31,38 +26,36 @@ const (
 	WeChatBindFailed = "wechat_bind_failed"
 )
 
-const collection = "audit"
-
 // Record is one audit entry.
 type Record struct {
-	At        time.Time         `bson:"at"`
-	Event     string            `bson:"event"`
-	AccountID string            `bson:"account_id,omitempty"`
-	Actor     string            `bson:"actor,omitempty"` // staff member, for staff actions
-	Addr      string            `bson:"addr,omitempty"`  // client address, masked
-	Subject   string            `bson:"subject,omitempty"`
-	Detail    map[string]string `bson:"detail,omitempty"`
+	At        time.Time
+	Event     string
+	AccountID string
+	Actor     string // staff member, for staff actions
+	Addr      string // client address, masked
+	Subject   string
+	Detail    map[string]string
+}
+
+// Store keeps the records. It only appends: nothing changes or removes a record.
+type Store interface {
+	// Append adds a record, its time kept to the millisecond.
+	Append(ctx context.Context, r Record) error
+	// List returns at most limit records (all when limit <= 0), of one account when accountID
+	// is set, newest first: by At, and of records at the same instant the later appended first.
+	List(ctx context.Context, accountID string, limit int64) ([]Record, error)
 }
 
 // Log is the audit log.
 type Log struct {
-	st  *store.Store
-	c   *mongo.Collection
+	st  Store
 	clk clock.Clock
 	log *slog.Logger
 }
 
 // New returns the audit log kept in st.
-func New(st *store.Store, clk clock.Clock, log *slog.Logger) *Log {
-	return &Log{st: st, c: st.DB.Collection(collection), clk: clk, log: log}
-}
-
-// EnsureIndexes creates the lookup indexes.
-func (l *Log) EnsureIndexes(ctx context.Context) error {
-	return l.st.EnsureIndexes(ctx, collection,
-		store.Index{Keys: bson.D{{Key: "account_id", Value: 1}, {Key: "at", Value: -1}}},
-		store.Index{Keys: bson.D{{Key: "at", Value: -1}}},
-	)
+func New(st Store, clk clock.Clock, log *slog.Logger) *Log {
+	return &Log{st: st, clk: clk, log: log}
 }
 
 // Add records an event. Subject is already masked by the caller (a masked document number or
@@ -71,24 +64,14 @@ func (l *Log) EnsureIndexes(ctx context.Context) error {
 func (l *Log) Add(ctx context.Context, r Record) {
 	r.At = l.clk.Now()
 	r.Addr = MaskAddr(r.Addr)
-	if _, err := l.c.InsertOne(ctx, r); err != nil {
+	if err := l.st.Append(ctx, r); err != nil {
 		l.log.Error("audit record lost", "event", r.Event, "err", err)
 	}
 }
 
 // List returns the newest records, of one account if accountID is set.
 func (l *Log) List(ctx context.Context, accountID string, limit int64) ([]Record, error) {
-	filter := bson.M{}
-	if accountID != "" {
-		filter["account_id"] = accountID
-	}
-	cur, err := l.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(limit))
-	if err != nil {
-		return nil, err
-	}
-	var out []Record
-	err = cur.All(ctx, &out)
-	return out, err
+	return l.st.List(ctx, accountID, limit)
 }
 
 // MaskAddr keeps the network part of an address: the first three octets of IPv4, the first

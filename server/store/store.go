@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"jszg/server/account"
+	"jszg/server/audit"
 	"jszg/server/captcha"
 	"jszg/server/code"
 	"jszg/server/quota"
@@ -46,6 +47,7 @@ type Stores struct {
 	Quotas   quota.Store
 	Codes    code.Store
 	Captcha  captcha.Store
+	Audit    audit.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -79,6 +81,7 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		Quotas:   db.Quotas(),
 		Codes:    db.Codes(),
 		Captcha:  db.Captcha(),
+		Audit:    db.Audit(),
 	}
 }
 
@@ -93,6 +96,7 @@ func OnMongo(db *mongo.DB) *Stores {
 		Quotas:   db.Quotas(),
 		Codes:    db.Codes(),
 		Captcha:  db.Captcha(),
+		Audit:    db.Audit(),
 	}
 }
 
