@@ -1,5 +1,5 @@
 // Package outbox is the local stand-in for the SMS and e-mail providers: instead of reaching a
-// phone or a mailbox, a message is kept in the store and shown on the developer page /dev/outbox,
+// phone or a mailbox, a message is kept in the database (Store) and shown on the developer page /dev/outbox,
 // which exists only while the stand-ins are on. The local run and the tests read codes from it.
 package outbox
 
@@ -8,35 +8,37 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"jszg/server/clock"
-	"jszg/server/store"
 )
-
-const collection = "dev_outbox"
 
 // Message is one message that would have been delivered.
 type Message struct {
-	Channel string    `bson:"channel" json:"channel"` // sms or email
-	To      string    `bson:"to" json:"to"`
-	Subject string    `bson:"subject,omitempty" json:"subject,omitempty"`
-	Text    string    `bson:"text" json:"text"`
-	Code    string    `bson:"code,omitempty" json:"code,omitempty"`
-	SentAt  time.Time `bson:"sent_at" json:"sent_at"`
+	Channel string    `json:"channel"` // sms or email
+	To      string    `json:"to"`
+	Subject string    `json:"subject,omitempty"`
+	Text    string    `json:"text"`
+	Code    string    `json:"code,omitempty"`
+	SentAt  time.Time `json:"sent_at"`
+}
+
+// Store keeps the messages; nothing changes or removes one.
+type Store interface {
+	// Put keeps a message, its time kept to the millisecond.
+	Put(ctx context.Context, m Message) error
+	// List returns at most limit messages (all when limit <= 0), to one recipient when to is
+	// set, newest first: by SentAt, and of messages at the same instant the later put first.
+	List(ctx context.Context, to string, limit int64) ([]Message, error)
 }
 
 // Outbox keeps the messages.
 type Outbox struct {
-	c   *mongo.Collection
+	st  Store
 	clk clock.Clock
 }
 
 // New returns the outbox kept in st.
-func New(st *store.Store, clk clock.Clock) *Outbox {
-	return &Outbox{c: st.DB.Collection(collection), clk: clk}
+func New(st Store, clk clock.Clock) *Outbox {
+	return &Outbox{st: st, clk: clk}
 }
 
 // SMSText is the text of a verification-code SMS, as the real template words it.
@@ -52,21 +54,14 @@ func (o *Outbox) SendCode(ctx context.Context, phone, code string, validMinutes 
 // Put keeps a message.
 func (o *Outbox) Put(ctx context.Context, m Message) error {
 	m.SentAt = o.clk.Now()
-	_, err := o.c.InsertOne(ctx, m)
-	return err
+	return o.st.Put(ctx, m)
 }
 
 // List returns the newest messages, to one recipient if to is set.
 func (o *Outbox) List(ctx context.Context, to string, limit int64) ([]Message, error) {
-	filter := bson.M{}
-	if to != "" {
-		filter["to"] = to
+	out, err := o.st.List(ctx, to, limit)
+	if out == nil && err == nil {
+		out = []Message{} // the JSON page shows [], not null
 	}
-	cur, err := o.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "sent_at", Value: -1}}).SetLimit(limit))
-	if err != nil {
-		return nil, err
-	}
-	out := []Message{}
-	err = cur.All(ctx, &out)
 	return out, err
 }

@@ -15,6 +15,7 @@ import (
 	"jszg/server/audit"
 	"jszg/server/captcha"
 	"jszg/server/code"
+	"jszg/server/outbox"
 	"jszg/server/quota"
 	"jszg/server/session"
 	"jszg/server/settings"
@@ -48,6 +49,7 @@ type Stores struct {
 	Codes    code.Store
 	Captcha  captcha.Store
 	Audit    audit.Store
+	Outbox   outbox.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -82,6 +84,7 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		Codes:    db.Codes(),
 		Captcha:  db.Captcha(),
 		Audit:    db.Audit(),
+		Outbox:   db.Outbox(),
 	}
 }
 
@@ -97,6 +100,7 @@ func OnMongo(db *mongo.DB) *Stores {
 		Codes:    db.Codes(),
 		Captcha:  db.Captcha(),
 		Audit:    db.Audit(),
+		Outbox:   db.Outbox(),
 	}
 }
 
