@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -16,20 +15,19 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"jszg/server/account"
 	"jszg/server/audit"
 	"jszg/server/captcha"
 	"jszg/server/clock"
 	"jszg/server/code"
+	"jszg/server/codesend"
 	"jszg/server/config"
 	"jszg/server/httpapi"
 	"jszg/server/outbox"
 	"jszg/server/quota"
 	"jszg/server/registration"
 	"jszg/server/session"
+	"jszg/server/settings"
 	"jszg/server/signin"
 	"jszg/server/sms"
 	"jszg/server/sms/smsfake"
@@ -43,12 +41,15 @@ type Options struct {
 	Clock      clock.Clock
 	Log        *slog.Logger
 	HashParams *account.HashParams // cheaper hashing in tests
+	// Stores, when set, are used instead of opening the configured database (tests on the
+	// wire-protocol engine); the server closes them.
+	Stores *store.Stores
 }
 
 // Server is the running account centre.
 type Server struct {
 	Config  *config.Config
-	Store   *store.Store
+	Stores  *store.Stores
 	API     *httpapi.API
 	Captcha *captcha.Service
 	Outbox  *outbox.Outbox // nil with real providers
@@ -71,15 +72,21 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Server, error) {
 		o.Log = slog.Default()
 	}
 	s := &Server{Config: cfg, Clock: o.Clock, log: o.Log}
-	st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: o.Log})
-	if err != nil {
-		return nil, err
+	st := o.Stores
+	if st == nil {
+		var err error
+		st, err = store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir})
+		if err != nil {
+			return nil, err
+		}
 	}
-	s.Store = st
+	s.Stores = st
 	s.closers = append(s.closers, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		st.Close(ctx)
+		if err := st.Close(ctx); err != nil {
+			o.Log.Warn("close store", "err", err)
+		}
 	})
 	if err := s.build(ctx, o); err != nil {
 		s.Close()
@@ -87,34 +94,34 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*Server, error) {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	go st.RunSweeper(bg, time.Minute, o.Clock.Now)
+	go st.RunSweeper(bg, time.Minute, o.Clock.Now, func(err error) { o.Log.Warn("expiry sweep failed", "err", err) })
 	return s, nil
 }
 
 func (s *Server) build(ctx context.Context, o Options) error {
-	cfg, st, clk, log := s.Config, s.Store, s.Clock, s.log
-	secret, err := loadSecret(ctx, st, cfg.Secret)
+	cfg, st, clk, log := s.Config, s.Stores, s.Clock, s.log
+	secret, err := loadSecret(ctx, st.Settings, cfg.Secret)
 	if err != nil {
 		return err
 	}
 	if cfg.CaptchaOff {
 		log.Warn("JSZG_CAPTCHA=off: the slide captcha accepts anything; for load tests with local stand-ins only")
 	}
-	capt, err := captcha.New(st, clk, captcha.Options{Disabled: cfg.CaptchaOff})
+	capt, err := captcha.New(st.Captcha, clk, captcha.Options{Disabled: cfg.CaptchaOff})
 	if err != nil {
 		return err
 	}
 	s.Captcha = capt
-	quotas := quota.New(st, clk)
-	codes := code.New(st, clk, quotas, secret)
-	accounts := account.New(st)
+	quotas := quota.New(st.Quotas, clk)
+	codes := code.New(st.Codes, clk, quotas, secret)
+	accounts := account.New(st.Accounts)
 	hp := account.DefaultHashParams
 	if o.HashParams != nil {
 		hp = *o.HashParams
 	}
 	hasher := account.NewHasher(hp)
-	sessions := session.New(st, clk, secret)
-	auditLog := audit.New(st, clk, log)
+	sessions := session.New(st.Sessions, clk, secret)
+	auditLog := audit.New(st.Audit, clk, log)
 
 	sender, err := s.smsSender(cfg, st, clk)
 	if err != nil {
@@ -122,18 +129,9 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	}
 	wcfg := cfg.WeChat
 	wcfg.Logger = log
-	wx, err := wechat.New(ctx, wcfg, st, clk, codes)
+	wx, err := wechat.New(ctx, wcfg, st.WeChat, clk, codes, quotas)
 	if err != nil {
 		return err
-	}
-
-	for _, ensure := range []func(context.Context) error{
-		capt.EnsureIndexes, quotas.EnsureIndexes, codes.EnsureIndexes, accounts.EnsureIndexes,
-		sessions.EnsureIndexes, auditLog.EnsureIndexes, wx.EnsureIndexes,
-	} {
-		if err := ensure(ctx); err != nil {
-			return err
-		}
 	}
 
 	s.API = httpapi.New(httpapi.Deps{
@@ -141,8 +139,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		Clock:    clk,
 		Captcha:  capt,
 		Quotas:   quotas,
-		Codes:    codes,
-		SMS:      sender,
+		SendCode: &codesend.Flow{Captcha: capt, Codes: codes, SMS: sender, Audit: auditLog, Log: log},
 		Accounts: accounts,
 		Sessions: sessions,
 		Audit:    auditLog,
@@ -155,7 +152,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Quotas: quotas, Sessions: sessions,
 			Audit: auditLog, Clock: clk, ReturnHosts: cfg.ReturnHosts,
 		},
-		Health:         func(ctx context.Context) error { return st.Client.Ping(ctx, nil) },
+		Health:         st.Ping,
 		TrustedProxies: cfg.TrustedProxies,
 	})
 	wx.Mount(s.API.App, s.API.Authed, httpapi.AccountOf)
@@ -170,14 +167,14 @@ func (s *Server) build(ctx context.Context, o Options) error {
 // smsSender is Tencent Cloud SMS when configured. Otherwise it is the same Tencent adapter
 // talking to a local stand-in of Tencent's API, which hands every message to the outbox: the
 // real adapter's code path runs in the local product too.
-func (s *Server) smsSender(cfg *config.Config, st *store.Store, clk clock.Clock) (httpapi.SMSSender, error) {
+func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock) (codesend.SMSSender, error) {
 	t := cfg.Tencent
 	tc := sms.TencentConfig{SecretID: t.SecretID, SecretKey: t.SecretKey, Region: t.Region, SdkAppID: t.AppID,
 		SignName: t.SignName, TemplateID: t.TemplateID, Endpoint: t.Endpoint}
 	if !cfg.StandIns() {
 		return sms.NewTencent(tc)
 	}
-	s.Outbox = outbox.New(st, clk)
+	s.Outbox = outbox.New(st.Outbox, clk)
 	box := s.Outbox
 	tc = sms.TencentConfig{SecretID: "AKIDlocalstandin", SecretKey: randomHex(16), SdkAppID: "1400000000",
 		SignName: "中国教师资格网", TemplateID: "100001"}
@@ -230,26 +227,16 @@ func (s *Server) Close() {
 }
 
 // loadSecret returns the configured secret or, without one, the secret kept in the database,
-// made by whichever instance starts first (an insert that only one can win).
-func loadSecret(ctx context.Context, st *store.Store, configured string) ([]byte, error) {
+// made by whichever instance starts first.
+func loadSecret(ctx context.Context, st settings.Store, configured string) ([]byte, error) {
 	if configured != "" {
 		return []byte(configured), nil
 	}
-	c := st.DB.Collection("settings")
-	_, err := c.InsertOne(ctx, bson.M{"_id": "secret", "value": randomHex(32)})
-	if err != nil && !store.IsDuplicateKey(err) {
+	v, err := st.PutIfAbsent(ctx, "secret", randomHex(32))
+	if err != nil {
 		return nil, fmt.Errorf("store secret: %w", err)
 	}
-	var doc struct {
-		Value string `bson:"value"`
-	}
-	if err := c.FindOne(ctx, bson.M{"_id": "secret"}).Decode(&doc); err != nil {
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, fmt.Errorf("secret vanished")
-		}
-		return nil, err
-	}
-	return []byte(doc.Value), nil
+	return []byte(v), nil
 }
 
 // hostOf is the host of an absolute URL, or "" (the pages' og:url then stays relative).

@@ -16,7 +16,7 @@ import (
 	"jszg/server/audit"
 	"jszg/server/captcha"
 	"jszg/server/clock"
-	"jszg/server/code"
+	"jszg/server/codesend"
 	"jszg/server/outbox"
 	"jszg/server/quota"
 	"jszg/server/registration"
@@ -33,11 +33,6 @@ const (
 	maxJSON = 64 << 10
 )
 
-// SMSSender delivers SMS verification codes.
-type SMSSender interface {
-	SendCode(ctx context.Context, phone, code string, validMinutes int) error
-}
-
 // WeChatStatus tells whether an account is bound to the service account.
 type WeChatStatus interface {
 	BoundOpenID(ctx context.Context, accountID string) (string, error)
@@ -49,8 +44,7 @@ type Deps struct {
 	Clock    clock.Clock
 	Captcha  *captcha.Service
 	Quotas   *quota.Quotas
-	Codes    *code.Service
-	SMS      SMSSender
+	SendCode *codesend.Flow
 	Register *registration.Flow
 	SignIn   *signin.Flow
 	Sessions *session.Sessions

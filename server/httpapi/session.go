@@ -10,7 +10,6 @@ import (
 	"jszg/server/account"
 	"jszg/server/audit"
 	"jszg/server/session"
-	"jszg/server/store"
 	"jszg/shared/api"
 	"jszg/shared/contact"
 	"jszg/shared/errcode"
@@ -81,7 +80,7 @@ func (a *API) signOut(c *fiber.Ctx) error {
 func (a *API) me(c *fiber.Ctx) error {
 	sess := c.Locals(localSession).(*session.Session)
 	acc, err := a.d.Accounts.ByID(c.UserContext(), sess.AccountID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, account.ErrNotFound) {
 		return errcode.New(errcode.SessionExpired)
 	}
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 	"jszg/server/clock"
 	"jszg/server/quota"
 	"jszg/server/session"
-	"jszg/server/store"
 	"jszg/shared/api"
 	"jszg/shared/contact"
 	"jszg/shared/document"
@@ -93,7 +92,7 @@ func (f *Flow) SignIn(ctx context.Context, req *api.SignInRequest, addr string) 
 	acc, err := f.Accounts.ByDocNumber(ctx, number)
 	ok := false
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, account.ErrNotFound):
 		f.Hasher.VerifyDummy(req.Password)
 	case err != nil:
 		addrSlot.Release(ctx)

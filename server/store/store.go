@@ -21,6 +21,7 @@ import (
 	"jszg/server/settings"
 	"jszg/server/store/mongo"
 	"jszg/server/store/sqlite"
+	"jszg/wechat"
 )
 
 // Config says where the data lives.
@@ -50,6 +51,7 @@ type Stores struct {
 	Captcha  captcha.Store
 	Audit    audit.Store
 	Outbox   outbox.Store
+	WeChat   wechat.Stores
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -85,6 +87,14 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		Captcha:  db.Captcha(),
 		Audit:    db.Audit(),
 		Outbox:   db.Outbox(),
+		WeChat: wechat.Stores{
+			Tokens:      db.WeChatTokens(),
+			Bindings:    db.WeChatBindings(),
+			Scenes:      db.WeChatScenes(),
+			Pushes:      db.WeChatPushes(),
+			Notices:     db.WeChatNotices(),
+			OAuthStates: db.WeChatOAuthStates(),
+		},
 	}
 }
 
@@ -101,6 +111,14 @@ func OnMongo(db *mongo.DB) *Stores {
 		Captcha:  db.Captcha(),
 		Audit:    db.Audit(),
 		Outbox:   db.Outbox(),
+		WeChat: wechat.Stores{
+			Tokens:      db.WeChatTokens(),
+			Bindings:    db.WeChatBindings(),
+			Scenes:      db.WeChatScenes(),
+			Pushes:      db.WeChatPushes(),
+			Notices:     db.WeChatNotices(),
+			OAuthStates: db.WeChatOAuthStates(),
+		},
 	}
 }
 

@@ -1,13 +1,12 @@
 // Package testenv starts the whole account centre for a test: the real server with the embedded
-// store in a temporary directory (or a fresh database on MONGODB_URI when set), the local
-// stand-ins, and the captcha on, listening on a loopback port. API tests and browser tests use it,
+// store in a temporary directory (or, on the MongoDB engine, a fresh database on MONGODB_URI's
+// server or on the in-process wire-protocol engine), the local stand-ins, and the captcha on,
+// listening on a loopback port. A test can stop it and start it again on the same data. API tests and browser tests use it,
 // so they exercise exactly what production wires together.
 package testenv
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +24,9 @@ import (
 	"jszg/server/clock"
 	"jszg/server/config"
 	"jszg/server/outbox"
+	"jszg/server/store"
+	"jszg/server/store/mongo"
+	"jszg/server/store/mongo/mongotest"
 )
 
 // Env is a running server.
@@ -32,6 +34,12 @@ type Env struct {
 	URL    string
 	Server *server.Server
 	Config *config.Config
+
+	t      testing.TB
+	opts   []Option
+	engine string
+	mongo  *mongo.DB // the test database on the MongoDB engines
+	stop   func()
 }
 
 // Option changes the environment.
@@ -52,19 +60,68 @@ func WithRealHashing() Option {
 	return func(_ *config.Config, o *server.Options) { o.HashParams = &account.DefaultHashParams }
 }
 
-// Start runs the server until the test ends.
+// Engines the tests can run the server on: the embedded SQLite store, and the MongoDB engine
+// (on MONGODB_URI's server when set, otherwise on the in-process wire-protocol engine).
+const (
+	SQLite  = "sqlite"
+	MongoDB = "mongodb"
+)
+
+// DefaultEngine is SQLite, or MongoDB when MONGODB_URI is set or JSZG_TEST_STORE=ferretdb.
+func DefaultEngine() string {
+	if os.Getenv("MONGODB_URI") != "" || os.Getenv("JSZG_TEST_STORE") == "ferretdb" {
+		return MongoDB
+	}
+	return SQLite
+}
+
+// Start runs the server on the default engine until the test ends.
 func Start(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
+	return StartOn(t, DefaultEngine(), opts...)
+}
+
+// StartOn runs the server on the given engine until the test ends.
+func StartOn(t testing.TB, engine string, opts ...Option) *Env {
+	t.Helper()
 	cfg := &config.Config{
 		Addr:            "127.0.0.1:0",
-		MongoURI:        os.Getenv("MONGODB_URI"),
-		Database:        "jszg_test_" + hex.EncodeToString(b[:]),
+		Database:        "jszg",
 		DataDir:         t.TempDir(),
 		WebDir:          WebDir(),
 		ShutdownTimeout: 5 * time.Second,
 	}
+	e := &Env{t: t, opts: opts, engine: engine}
+	if engine == MongoDB {
+		e.mongo = mongotest.Open(t)
+	}
+	e.start(cfg)
+	return e
+}
+
+// Restart stops the server and starts a new one on the same data, as a person stopping and
+// starting the product would.
+func (e *Env) Restart() *Env {
+	e.t.Helper()
+	e.Stop()
+	cfg := *e.Config
+	cfg.Addr = "127.0.0.1:0"
+	n := &Env{t: e.t, opts: e.opts, engine: e.engine, mongo: e.mongo}
+	n.start(&cfg)
+	return n
+}
+
+// Stop shuts the server down now (it is also stopped when the test ends).
+func (e *Env) Stop() {
+	if e.stop != nil {
+		e.stop()
+		e.stop = nil
+	}
+}
+
+func (e *Env) start(cfg *config.Config) {
+	t := e.t
+	t.Helper()
 	// Cheap hashing keeps tests fast; the parameters are stored in each hash, so the code path
 	// is the production one.
 	o := server.Options{
@@ -74,11 +131,14 @@ func Start(t testing.TB, opts ...Option) *Env {
 	if testing.Verbose() && os.Getenv("JSZG_TEST_LOG") != "" {
 		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	for _, opt := range opts {
+	for _, opt := range e.opts {
 		opt(cfg, &o)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	if e.mongo != nil {
+		o.Stores = store.OnMongo(mongotest.Reopen(t, e.mongo))
+	}
 	srv, err := server.New(ctx, cfg, o)
 	if err != nil {
 		t.Fatalf("start server: %v", err)
@@ -94,17 +154,13 @@ func Start(t testing.TB, opts ...Option) *Env {
 		defer close(done)
 		_ = srv.Serve(runCtx, ln)
 	}()
-	t.Cleanup(func() {
+	e.stop = func() {
 		stop()
 		<-done
-		if !srv.Store.Embedded {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = srv.Store.DB.Drop(ctx)
-			cancel()
-		}
 		srv.Close()
-	})
-	return &Env{URL: "http://" + ln.Addr().String(), Server: srv, Config: cfg}
+	}
+	t.Cleanup(e.Stop)
+	e.URL, e.Server, e.Config = "http://"+ln.Addr().String(), srv, cfg
 }
 
 // CaptchaX returns the solution of a live puzzle, so that a test can drag to the right place.

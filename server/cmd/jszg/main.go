@@ -1,9 +1,15 @@
 // Command jszg runs the account centre: with no configuration, the whole product on
 // http://127.0.0.1:8080 with the embedded store and local stand-ins (see README.md).
+//
+//	jszg                      serve (also: jszg serve)
+//	jszg seed --accounts N    write N synthetic applicants straight into the embedded store
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -12,6 +18,8 @@ import (
 
 	"jszg/server"
 	"jszg/server/config"
+	"jszg/server/seed"
+	"jszg/server/store/sqlite"
 )
 
 func main() {
@@ -25,27 +33,65 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	cmd, args := "serve", os.Args[1:]
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "seed":
+		err = seedCmd(ctx, cfg, log, args)
+	default:
+		err = fmt.Errorf("unknown command %q (want serve or seed)", cmd)
+	}
+	if err != nil {
+		log.Error(cmd, "err", err)
+		os.Exit(1)
+	}
+}
+
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	srv, err := server.New(ctx, cfg, server.Options{Log: log})
 	if err != nil {
-		log.Error("start", "err", err)
-		os.Exit(1)
+		return fmt.Errorf("start: %w", err)
 	}
 	defer srv.Close()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		log.Error("listen", "err", err)
-		os.Exit(1)
+		return err
 	}
-	store := "MongoDB"
-	if srv.Store.Embedded {
-		store = "embedded store in " + cfg.DataDir
+	where := "MongoDB"
+	if srv.Stores.SQLite != nil {
+		where = "embedded store " + srv.Stores.SQLite.Path()
 	}
-	log.Info("jszg account centre", "url", "http://"+ln.Addr().String(), "store", store, "stand-ins", cfg.StandIns())
+	log.Info("jszg account centre", "url", "http://"+ln.Addr().String(), "store", where, "stand-ins", cfg.StandIns())
 	if cfg.StandIns() {
 		log.Info("local stand-ins on: SMS codes at http://" + ln.Addr().String() + "/dev/outbox")
 	}
-	if err := srv.Serve(ctx, ln); err != nil {
-		log.Error("serve", "err", err)
-		os.Exit(1)
+	return srv.Serve(ctx, ln)
+}
+
+// seedCmd fills the embedded store with synthetic applicants, numbered on from those already
+// there, in transactions of 10,000.
+func seedCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	n := fs.Int("accounts", 10000, "how many synthetic applicants to add")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
+	if !cfg.StandIns() || cfg.MongoURI != "" {
+		return errors.New("seed writes synthetic applicants into the embedded store only: refused with MONGODB_URI or real providers configured")
+	}
+	db, err := sqlite.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	added, err := seed.Into(ctx, db, *n, func(done int) { log.Info("seeding", "added", done) })
+	if err != nil {
+		return err
+	}
+	log.Info("seeded", "added", added, "password", seed.Password, "first", seed.DocNumber(0))
+	return nil
 }

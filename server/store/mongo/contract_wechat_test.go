@@ -4,6 +4,7 @@ import (
 	"jszg/server/store/mongo/mongotest"
 	"testing"
 
+	"jszg/wechat"
 	"jszg/wechat/accesstoken"
 	"jszg/wechat/accesstoken/accesstokentest"
 	"jszg/wechat/binding"
@@ -14,6 +15,7 @@ import (
 	"jszg/wechat/notice/noticetest"
 	"jszg/wechat/scene"
 	"jszg/wechat/scene/scenetest"
+	"jszg/wechat/wechattest"
 )
 
 func TestWeChatTokenContract(t *testing.T) {
@@ -34,4 +36,8 @@ func TestWeChatPushContract(t *testing.T) {
 
 func TestWeChatNoticeContract(t *testing.T) {
 	noticetest.Run(t, func(t *testing.T) notice.Store { return mongotest.Open(t).WeChatNotices() })
+}
+
+func TestWeChatOAuthStateContract(t *testing.T) {
+	wechattest.RunOAuthStates(t, func(t *testing.T) wechat.OAuthStates { return mongotest.Open(t).WeChatOAuthStates() })
 }

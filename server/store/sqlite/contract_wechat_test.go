@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"testing"
 
+	"jszg/wechat"
 	"jszg/wechat/accesstoken"
 	"jszg/wechat/accesstoken/accesstokentest"
 	"jszg/wechat/binding"
@@ -13,6 +14,7 @@ import (
 	"jszg/wechat/notice/noticetest"
 	"jszg/wechat/scene"
 	"jszg/wechat/scene/scenetest"
+	"jszg/wechat/wechattest"
 )
 
 func TestWeChatTokenContract(t *testing.T) {
@@ -33,4 +35,8 @@ func TestWeChatPushContract(t *testing.T) {
 
 func TestWeChatNoticeContract(t *testing.T) {
 	noticetest.Run(t, func(t *testing.T) notice.Store { return open(t).WeChatNotices() })
+}
+
+func TestWeChatOAuthStateContract(t *testing.T) {
+	wechattest.RunOAuthStates(t, func(t *testing.T) wechat.OAuthStates { return open(t).WeChatOAuthStates() })
 }
