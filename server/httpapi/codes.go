@@ -27,11 +27,58 @@ func (a *API) sendSMSCode(c *fiber.Ctx) error {
 	if err != nil {
 		return errcode.AtField("phone", errcode.PhoneInvalid)
 	}
-	ctx := c.UserContext()
-	if err := a.d.Captcha.Redeem(ctx, req.Captcha); err != nil {
+	if err := a.d.Captcha.Redeem(c.UserContext(), req.Captcha); err != nil {
 		return err
 	}
-	key := code.Key{Channel: code.ChannelSMS, To: phone, Purpose: req.Purpose}
+	return a.smsCode(c, code.Key{Channel: code.ChannelSMS, To: phone, Purpose: req.Purpose})
+}
+
+// sendCaptchaCode is the accessible alternative to the slide puzzle: a code by SMS to a phone the
+// applicant reads, for someone who cannot see or drag the puzzle. No captcha guards it (it
+// replaces one); the limits of every code do, per phone and per client address, so it sends no
+// more than the puzzle-guarded route would let through.
+func (a *API) sendCaptchaCode(c *fiber.Ctx) error {
+	var req api.CaptchaCodeRequest
+	if err := DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	phone, err := contact.NormalizePhone(req.Phone)
+	if err != nil {
+		return errcode.AtField("phone", errcode.PhoneInvalid)
+	}
+	return a.smsCode(c, code.Key{Channel: code.ChannelSMS, To: phone, Purpose: api.PurposeCaptcha})
+}
+
+// checkCaptchaCode takes the code sent in place of the puzzle and answers with a captcha pass,
+// as a solved puzzle does.
+func (a *API) checkCaptchaCode(c *fiber.Ctx) error {
+	var req api.CaptchaCodeCheck
+	if err := DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	phone, err := contact.NormalizePhone(req.Phone)
+	if err != nil {
+		return errcode.AtField("phone", errcode.PhoneInvalid)
+	}
+	ctx := c.UserContext()
+	key := code.Key{Channel: code.ChannelSMS, To: phone, Purpose: api.PurposeCaptcha}
+	if err := a.d.Codes.Verify(ctx, key, req.Code); err != nil {
+		var ce *errcode.Error
+		if errors.As(err, &ce) {
+			return errcode.AtField("code", ce.Code)
+		}
+		return err
+	}
+	pass, err := a.d.Captcha.Grant(ctx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pass)
+}
+
+// smsCode issues the code of key and sends it by SMS, within the code limits.
+func (a *API) smsCode(c *fiber.Ctx, key code.Key) error {
+	ctx, phone := c.UserContext(), key.To
 	subject := contact.MaskPhone(phone)
 	v, err := a.d.Codes.Issue(ctx, key, c.IP())
 	if err != nil {
