@@ -352,7 +352,6 @@ func (c *slideCaptcha) sendAltCode(ctx app.Context, _ app.Event) {
 			}
 			c.alt.notice = fmt.Sprintf("验证码已发送至手机 %s，%d分钟内有效。", contact.MaskPhone(phone), max(1, res.ExpiresIn/60))
 			c.altCountdown(ctx, res.ResendAfter)
-			focus(ctx, "captcha-code")
 		})
 	})
 }
@@ -519,7 +518,7 @@ func (c *slideCaptcha) render(errMsg string) app.UI {
 			app.If(showPuzzle, func() app.UI {
 				return app.Div().Class("captcha-puzzle").Body(
 					app.Img().Class("captcha-bg").Src(p.Image).Alt("拼图背景图片，缺口在图中某处").Draggable(false),
-					app.Img().ID("captcha-tile").Class("captcha-tile").Src(p.Tile).Alt("").Draggable(false).
+					app.Img().ID("captcha-tile").Class("captcha-tile").Src(p.Tile).Alt("").Attr("role", "presentation").Draggable(false).
 						Style("width", pct(p.TileWidth, p.Width)).
 						Style("height", pct(p.TileHeight, p.Height)).
 						Style("top", pct(p.TileY, p.Height)),
@@ -597,7 +596,7 @@ func (c *slideCaptcha) renderAlt(msg string) app.UI {
 						Attr("aria-describedby", described("captcha-alt-hint")).
 						Value(a.phone).
 						OnInput(func(ctx app.Context, _ app.Event) { a.phone = ctx.JSSrc().Get("value").String() }),
-					disabledIf(app.Button().ID("captcha-alt-send").Type("button").Class("btn", "btn-outline", "btn-code"), a.sending || a.countdown > 0).
+					inertIf(app.Button().ID("captcha-alt-send").Type("button").Class("btn", "btn-outline", "btn-code"), a.sending || a.countdown > 0).
 						Text(sendLabel).OnClick(c.sendAltCode),
 				),
 				app.If(a.notice != "", func() app.UI {

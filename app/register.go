@@ -546,7 +546,7 @@ func (p *registerPage) Render() app.UI {
 						p.input("code", "text", "请输入验证码", &f.Code).
 							Attr("inputmode", "numeric").Attr("autocomplete", "one-time-code").MaxLength(6),
 						app.If(!wechat, func() app.UI {
-							return disabledIf(app.Button().ID("send-code").Type("button").Class("btn", "btn-outline", "btn-code"), p.sending || p.countdown > 0).
+							return inertIf(app.Button().ID("send-code").Type("button").Class("btn", "btn-outline", "btn-code"), p.sending || p.countdown > 0).
 								Text(p.sendLabel()).
 								OnClick(p.sendCode)
 						}),
@@ -592,11 +592,12 @@ func (p *registerPage) Render() app.UI {
 		),
 		app.If(p.showAgreement, func() app.UI {
 			closeAgreement := func(ctx app.Context) {
+				focusNow("open-agreement")
 				p.showAgreement = false
-				focus(ctx, "open-agreement")
 			}
 			return dialog("agreement-dialog", "dialog", "agreement-title", closeAgreement,
-				app.Div().Class("dialog-body").Body(agreementText()),
+				// Focusable, so the keyboard can scroll the long text.
+				app.Div().Class("dialog-body").Attr("tabindex", 0).Body(agreementText()),
 				app.Div().Class("dialog-actions").Body(
 					app.Button().ID("agreement-accept").Type("button").Class("btn", "btn-primary").Text("同意").
 						OnClick(func(ctx app.Context, _ app.Event) {

@@ -28,7 +28,7 @@ func frame(page string, ready bool, content ...app.UI) app.UI {
 		app.Header().Class("site-header").Body(
 			app.Div().Class("wrap", "site-header-inner").Body(
 				app.A().Class("brand").Href(pathLogin).Body(
-					app.Img().Class("brand-logo").Src("/web/icon.svg").Alt("").Width(36).Height(36),
+					app.Img().Class("brand-logo").Src("/web/icon.svg").Alt("").Attr("role", "presentation").Width(36).Height(36),
 					app.Span().Class("brand-name").Text(siteName),
 					app.Span().Class("brand-sub").Text(centreName),
 				),
@@ -224,14 +224,35 @@ func describedBy(id, errMsg string, tips ...string) string {
 	return strings.Join(append(ids, tips...), " ")
 }
 
-// focus moves the keyboard focus to the element id after the render under way, for a dialog
-// that opens or a form's first error.
-func focus(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
+// focus moves the keyboard focus to the element id once the render under way has put it on the
+// page, for a dialog that opens or a control that replaces the one pressed. It waits through the
+// browser's timers rather than ctx.Defer: what is deferred through the context of an element the
+// render removes (the button pressed) is dropped with it.
+func focus(_ app.Context, id string) {
+	tries := 0
+	var try app.Func
+	try = app.FuncOf(func(app.Value, []app.Value) any {
+		if el := app.Window().GetElementByID(id); el.Truthy() || tries >= 20 {
+			if el.Truthy() {
+				el.Call("focus")
+			}
+			try.Release()
+			return nil
 		}
+		tries++
+		app.Window().Call("setTimeout", try, 25)
+		return nil
 	})
+	app.Window().Call("setTimeout", try, 0)
+}
+
+// focusNow moves the focus at once, for an element already on the page: a dialog that closes
+// gives the focus back before it goes (what is deferred through the context of an element being
+// removed is dropped with it).
+func focusNow(id string) {
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
 }
 
 // focusFirstIn scrolls the row id into view and focuses its first control, the one a screen
@@ -303,6 +324,13 @@ func disabledIf(b app.HTMLButton, on bool) app.HTMLButton {
 		return b.Disabled(true)
 	}
 	return b
+}
+
+// inertIf marks a button unavailable for now (sending, counting down) without disabling it: a
+// disabled button drops the keyboard focus to the page's start, so a keyboard user who pressed
+// it would have to find their place again. The handler ignores presses meanwhile.
+func inertIf(b app.HTMLButton, on bool) app.HTMLButton {
+	return b.Attr("aria-disabled", on)
 }
 
 func checkedIf(in app.HTMLInput, on bool) app.HTMLInput {

@@ -281,8 +281,8 @@ func (p *profilePage) renderUnbindDialog() app.UI {
 		return nil
 	}
 	closeDialog := func(ctx app.Context) {
+		focusNow("wechat-unbind")
 		p.wx.confirm = false
-		focus(ctx, "wechat-unbind")
 	}
 	return dialog("unbind-dialog", "alertdialog", "unbind-title", closeDialog,
 		app.Div().Class("dialog-body").Body(
