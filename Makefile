@@ -7,7 +7,13 @@ RACE_PKGS = jszg/server/quota jszg/server/code jszg/server/captcha jszg/server/s
 	jszg/server/httpapi jszg/server/store $(shell $(GO) list ./wechat/...)
 OTHER_PKGS = $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
 
-.PHONY: all run test bench deps deps-test web build vet fuzz clean
+# axe-core, the accessibility checker the browser tests run on every page, from npm into an
+# ignored folder (one minified file is all the tests read).
+AXE_VERSION := 4.14.1
+AXE_DIR     := .cache/axe-$(AXE_VERSION)
+AXE_JS      := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+.PHONY: all run test bench deps deps-test axe web build vet fuzz clean
 
 all: build
 
@@ -18,6 +24,12 @@ deps:
 ## deps-test: the above plus Chromium for the browser tests
 deps-test:
 	@./deploy/install-deps.sh --with-browser
+
+## axe: axe-core for the browser tests' accessibility checks
+axe: $(AXE_JS)
+
+$(AXE_JS):
+	npm install --prefix $(AXE_DIR) --no-audit --no-fund --no-save --silent axe-core@$(AXE_VERSION)
 
 ## web: build the Wasm client into web/ (with brotli and gzip copies)
 web:
@@ -47,14 +59,14 @@ fuzz:
 	done
 
 ## test: every test, the race detector on the quota packages, the fuzzers briefly, browser tests
-test: deps-test web vet
+test: deps-test axe web vet
 	$(GO) test -count=1 $(OTHER_PKGS)
 	$(GO) test -count=1 -race $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz
 	@echo "make test: all passed"
 
 ## bench: speed and memory figures (see README); never asserted
-bench: deps-test web
+bench: deps-test axe web
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./server/... ./app/... ./wechat/...
 
 clean:

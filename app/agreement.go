@@ -36,7 +36,7 @@ func agreementText() app.UI {
 		}},
 	}
 	return app.Article().Class("agreement").Body(
-		app.H2().Class("agreement-title").Text(agreementTitle),
+		app.H2().ID("agreement-title").Class("agreement-title").Text(agreementTitle),
 		app.Range(sections).Slice(func(i int) app.UI {
 			s := sections[i]
 			return app.Section().Body(

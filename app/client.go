@@ -205,6 +205,16 @@ func solveCaptcha(id string, a api.CaptchaAnswer) (*api.CaptchaPass, error) {
 	return &p, call("POST", "/api/captcha/"+id, "", a, &p)
 }
 
+func sendCaptchaCode(phone string) (*api.SendCodeResponse, error) {
+	var s api.SendCodeResponse
+	return &s, call("POST", "/api/codes/captcha", "", api.CaptchaCodeRequest{Phone: phone}, &s)
+}
+
+func checkCaptchaCode(phone, code string) (*api.CaptchaPass, error) {
+	var p api.CaptchaPass
+	return &p, call("POST", "/api/codes/captcha/check", "", api.CaptchaCodeCheck{Phone: phone, Code: code}, &p)
+}
+
 func sendSMSCode(r api.SendCodeRequest) (*api.SendCodeResponse, error) {
 	var s api.SendCodeResponse
 	return &s, call("POST", "/api/codes/sms", "", r, &s)

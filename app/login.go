@@ -87,7 +87,8 @@ func (p *loginPage) submit(ctx app.Context, e app.Event) {
 	if !ok {
 		p.errs["captcha"] = errcode.CaptchaRequired.Message()
 	}
-	if len(p.errs) > 0 {
+	if first := p.firstError(); first != "" {
+		focusFirstIn(ctx, "row-"+first)
 		return
 	}
 	req := api.SignInRequest{
@@ -119,12 +120,27 @@ func (p *loginPage) submit(ctx app.Context, e app.Event) {
 					delete(p.errs, "captcha")
 				}
 				p.captcha.load(ctx)
+				if first := p.firstError(); first != "" {
+					focusFirstIn(ctx, "row-"+first)
+				} else if p.formErr != "" {
+					focus(ctx, "doc_number")
+				}
 				return
 			}
 			p.password = ""
 			goTo(ctx, res.Redirect, pathProfile)
 		})
 	})
+}
+
+// firstError is the first field with a message, in the order of the form.
+func (p *loginPage) firstError() string {
+	for _, f := range []string{"doc_number", "password", "captcha"} {
+		if p.errs[f] != "" {
+			return f
+		}
+	}
+	return ""
 }
 
 // goTo follows a redirect the server chose: the app's own pages load in place, anything else
@@ -158,13 +174,14 @@ func (p *loginPage) Render() app.UI {
 						Text("注册成功，请登录。")
 				}),
 				app.Form().ID("login-form").Class("form", "form-stacked").NoValidate(true).OnSubmit(p.submit).Body(
-					app.Div().Class("field").DataSet("field", "doc_number").Body(
-						app.Label().Class("sr-only").For("doc_number").Text("身份证件号码"),
+					app.Div().ID("row-doc_number").Class("field").DataSet("field", "doc_number").Body(
+						app.Label().Class("field-label").For("doc_number").Text("身份证件号码"),
 						app.Input().ID("doc_number").Name("doc_number").Type("text").Class("input", invalidClass(docErr)).
 							Placeholder("请填写有效身份证件号码").
 							Attr("autocomplete", "username").Attr("autocapitalize", "characters").
 							Attr("spellcheck", "false").MaxLength(24).
 							Attr("aria-invalid", docErr != "").
+							Attr("aria-describedby", describedBy("doc_number", docErr)).
 							Value(p.docNumber).
 							OnInput(func(ctx app.Context, e app.Event) {
 								p.docNumber = ctx.JSSrc().Get("value").String()
@@ -177,15 +194,14 @@ func (p *loginPage) Render() app.UI {
 									p.validateField("doc_number")
 								}
 							}),
-						app.If(docErr != "", func() app.UI {
-							return app.Div().ID("doc_number-error").Class("field-error").Attr("role", "alert").Text(docErr)
-						}),
+						fieldError("doc_number", docErr),
 					),
-					app.Div().Class("field").DataSet("field", "password").Body(
-						app.Label().Class("sr-only").For("password").Text("密码"),
+					app.Div().ID("row-password").Class("field").DataSet("field", "password").Body(
+						app.Label().Class("field-label").For("password").Text("密码"),
 						app.Input().ID("password").Name("password").Type("password").Class("input", invalidClass(pwErr)).
 							Placeholder("请输入密码").Attr("autocomplete", "current-password").
 							Attr("aria-invalid", pwErr != "").
+							Attr("aria-describedby", describedBy("password", pwErr)).
 							Value(p.password).
 							OnInput(func(ctx app.Context, e app.Event) {
 								p.password = ctx.JSSrc().Get("value").String()
@@ -193,15 +209,14 @@ func (p *loginPage) Render() app.UI {
 									p.validateField("password")
 								}
 							}),
-						app.If(pwErr != "", func() app.UI {
-							return app.Div().ID("password-error").Class("field-error").Attr("role", "alert").Text(pwErr)
-						}),
+						fieldError("password", pwErr),
 					),
-					app.Div().Class("field").DataSet("field", "captcha").Body(
+					app.FieldSet().ID("row-captcha").Class("field", "field-group").DataSet("field", "captcha").Body(
+						app.Legend().Class("field-label").Text("图形验证码"),
 						p.captcha.render(p.errs["captcha"]),
 					),
 					app.Div().Class("login-links").Body(
-						app.A().Href(portalURL).Text("返回主页"),
+						app.A().ID("to-portal").Href(portalURL).Text("返回主页"),
 						soon("忘记密码"),
 					),
 					app.If(p.formErr != "", func() app.UI {
@@ -217,19 +232,18 @@ func (p *loginPage) Render() app.UI {
 					soon("教育部账号登录"),
 				),
 			),
-			app.Aside().Class("login-side").Body(
-				app.Section().Class("card", "qr-card").Body(
-					app.H2().Text(siteName+"公众号"),
-					app.Div().Class("qr-pair").Body(
-						qrFigure("/web/qr-subscription.png", "订阅号"),
-						qrFigure("/web/qr-service.png", "服务号"),
-					),
+			app.Aside().Class("login-side").Attr("aria-label", "使用说明").Body(
+				app.Section().Class("card", "follow-card").Attr("aria-labelledby", "follow-title").Body(
+					app.H2().ID("follow-title").Text(siteName+"公众号"),
+					// No QR code until the official ones are published: a picture that looks
+					// scannable but is not would send applicants nowhere.
+					app.P().Text("登录后，可在“个人信息中心”扫码关注中国教师资格网服务号并绑定帐号，通过服务号获取验证码、接收审核结果通知。"),
 				),
 				app.Ul().Class("notes").Body(
-					app.Li().Text("首次使用者请先注册,注册成功后再登录系统办理相关业务。"),
-					app.Li().Text("如您已有教育部统一身份认证平台账号,请通过上方链接,在“教育部账号登录”页面进行登录,而后将自动跳转回本网站。"),
+					app.Li().Text("首次使用者请先注册，注册成功后再登录系统办理相关业务。"),
+					app.Li().Text("如您已有教育部统一身份认证平台账号，请通过上方链接，在“教育部账号登录”页面进行登录，而后将自动跳转回本网站。"),
 					app.Li().Text("建议使用谷歌浏览器。"),
-					app.Li().Text("认定及定期注册登录入口所办理的业务不同,但所注册的账号通用。"),
+					app.Li().Text("认定及定期注册登录入口所办理的业务不同，但所注册的账号通用。"),
 				),
 			),
 		),
@@ -246,17 +260,6 @@ func (p *loginPage) carryQuery() string {
 		q.Set("return_to", p.returnTo)
 	}
 	return q.Encode()
-}
-
-func qrFigure(src, caption string) app.UI {
-	return app.Figure().Class("qr").Body(
-		app.Div().Class("qr-image").Body(
-			app.Img().Src(src).Alt(caption+"二维码（即将发布）").Width(129).Height(129).Attr("loading", "lazy"),
-			// The official codes are not published yet: say so on the placeholder.
-			app.Span().Class("qr-soon").Text("即将发布"),
-		),
-		app.FigCaption().Text(caption),
-	)
 }
 
 func buttonText(busy bool, idle, working string) string {

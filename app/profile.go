@@ -95,7 +95,7 @@ func (p *profilePage) Render() app.UI {
 			app.H1().Text("个人信息中心"),
 			app.If(p.me != nil, func() app.UI {
 				return app.Div().Class("profile-user").Body(
-					app.Span().ID("profile-name").Class("profile-name").Text(p.me.Name),
+					app.Span().ID("profile-name").Class("profile-name").Text("您好，"+orDefault(p.me.FullName, p.me.Name)),
 					disabledIf(app.Button().ID("logout").Type("button").Class("btn", "btn-small", "btn-outline"), p.signingOut).
 						Text(buttonText(p.signingOut, "退出登录", "正在退出…")).
 						OnClick(p.logout),
@@ -106,18 +106,23 @@ func (p *profilePage) Render() app.UI {
 			return app.Div().Class("notice", "notice-error").Attr("role", "alert").Text(p.actionErr)
 		}),
 		p.renderWeChatNotice(),
-		app.Nav().Class("tabs").Attr("role", "tablist").Body(
+		app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "个人信息中心").Body(
 			app.Range(profileTabs).Slice(func(i int) app.UI {
 				t := profileTabs[i]
-				selected := p.tab == t.id || (p.tab == "" && i == 0)
+				selected := p.selectedTab() == t.id
 				return app.Button().Type("button").ID("tab-"+t.id).Class("tab", activeClass(selected)).
 					Attr("role", "tab").Attr("aria-selected", selected).
+					Attr("aria-controls", "tab-panel").
+					// One stop for the strip: Tab reaches the chosen tab, arrows the others.
+					Attr("tabindex", map[bool]int{true: 0, false: -1}[selected]).
 					Text(t.label).
-					OnClick(func(ctx app.Context, _ app.Event) { p.tab = t.id }, app.EventScope(t.id))
+					OnClick(func(ctx app.Context, _ app.Event) { p.tab = t.id }, app.EventScope(t.id)).
+					OnKeyDown(p.onTabKey, app.EventScope(t.id))
 			}),
 		),
-		app.Section().Class("card", "profile-card").Attr("role", "tabpanel").Body(
-			app.If(p.tab == "" || p.tab == "identity", p.renderIdentity).
+		app.Section().ID("tab-panel").Class("card", "profile-card").Attr("role", "tabpanel").
+			Attr("aria-labelledby", "tab-"+p.selectedTab()).Attr("tabindex", 0).Body(
+			app.If(p.selectedTab() == "identity", p.renderIdentity).
 				Else(func() app.UI {
 					return app.Div().Class("empty").Body(
 						app.P().Class("empty-title").Text("暂无记录"),
@@ -127,6 +132,42 @@ func (p *profilePage) Render() app.UI {
 		),
 		p.renderUnbindDialog(),
 	)
+}
+
+// selectedTab is the tab shown: the identity until another is chosen.
+func (p *profilePage) selectedTab() string {
+	if p.tab == "" {
+		return profileTabs[0].id
+	}
+	return p.tab
+}
+
+// onTabKey moves between the tabs with the arrow keys, Home and End, as the tabs pattern of
+// WAI-ARIA does: the tab reached is shown and focused.
+func (p *profilePage) onTabKey(ctx app.Context, e app.Event) {
+	cur := 0
+	for i, t := range profileTabs {
+		if t.id == p.selectedTab() {
+			cur = i
+		}
+	}
+	next, n := cur, len(profileTabs)
+	switch e.Get("key").String() {
+	case "ArrowRight", "ArrowDown":
+		next = (cur + 1) % n
+	case "ArrowLeft", "ArrowUp":
+		next = (cur + n - 1) % n
+	case "Home":
+		next = 0
+	case "End":
+		next = n - 1
+	default:
+		ctx.PreventUpdate()
+		return
+	}
+	e.PreventDefault()
+	p.tab = profileTabs[next].id
+	focus(ctx, "tab-"+p.tab)
 }
 
 func (p *profilePage) renderIdentity() app.UI {
@@ -169,7 +210,7 @@ func (p *profilePage) renderIdentity() app.UI {
 	}
 
 	return app.Div().Class("identity").Body(
-		app.Div().Class("actions").Body(
+		app.Div().Class("actions").Attr("role", "group").Attr("aria-label", "账号操作").Body(
 			soonButton("修改个人身份信息"),
 			soonButton("实名核验"),
 			soonButton("修改密码"),
@@ -188,7 +229,7 @@ func (p *profilePage) renderIdentity() app.UI {
 			),
 			p.renderWeChat(),
 		),
-		app.P().Class("note").Text("提示: 如需修改姓名、身份证件有效开始日期、身份证件有效截止日期, 请进入实名核验页面, 实名核验通过后方可修改成功。"),
+		app.P().Class("note").Text("提示：如需修改姓名、身份证件有效开始日期、身份证件有效截止日期，请进入实名核验页面，实名核验通过后方可修改成功。"),
 	)
 }
 

@@ -69,6 +69,7 @@ type registerPage struct {
 	wechat scanWatch
 
 	showAgreement bool
+	dotCopied     bool
 }
 
 func (p *registerPage) OnNav(ctx app.Context) {
@@ -176,12 +177,21 @@ func (p *registerPage) text(field string, dst *string) (onInput, onBlur app.Even
 	onInput = func(ctx app.Context, _ app.Event) {
 		*dst = ctx.JSSrc().Get("value").String()
 		p.edited(field)
-		if field == "valid_from" && *dst != "" {
-			// A date picked is a date given: phones' pickers often close without a blur.
-			p.left(field)
+		if field == "valid_from" {
+			if d, ok := normalizeDate(*dst); ok && len(d) == len(*dst) {
+				// A whole date typed is a date given: its verdict need not wait for a blur.
+				*dst = d
+				p.left(field)
+			}
 		}
 	}
 	onBlur = func(ctx app.Context, _ app.Event) {
+		if field == "valid_from" {
+			if d, ok := normalizeDate(*dst); ok && d != *dst {
+				*dst = d
+				p.edited(field)
+			}
+		}
 		if strings.TrimSpace(*dst) != "" || p.touched[field] {
 			p.left(field)
 		}
@@ -377,12 +387,10 @@ func (p *registerPage) firstError() string {
 	return ""
 }
 
+// scrollTo brings the field's row into view and focuses its control, so that a keyboard or
+// screen-reader user lands on the message too.
 func (p *registerPage) scrollTo(ctx app.Context, field string) {
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID("row-" + field); el.Truthy() {
-			el.Call("scrollIntoView", map[string]any{"block": "center"})
-		}
-	})
+	focusFirstIn(ctx, "row-"+field)
 }
 
 func (p *registerPage) Render() app.UI {
@@ -455,9 +463,9 @@ func (p *registerPage) Render() app.UI {
 						Attr("autocomplete", "username"),
 				),
 				p.row("name", "姓名", true,
-					p.input("name", "text", "请填写与身份证件一致的姓名", &f.Name).
+					p.input("name", "text", "请填写与身份证件一致的姓名", &f.Name, "name-tip").
 						Attr("autocomplete", "name").Attr("spellcheck", "false"),
-					app.P().Class("field-tip").Text("提示: 如您的姓名中包含间隔符, 请复制冒号后方的点号: ·"),
+					p.dotTip(),
 				),
 				app.Div().Class("permit-slot").Body(app.If(permit, func() app.UI {
 					return app.Div().Class("permit-extra").Body(
@@ -470,14 +478,14 @@ func (p *registerPage) Render() app.UI {
 								Attr("autocapitalize", "characters").Attr("spellcheck", "false").MaxLength(16),
 						),
 						app.Div().Class("field-note").Body(
-							app.P().Text("持港澳居民来往内地通行证, 通行证号码一栏请填写①处的内容; 当地身份证件号码一栏请填写②处的内容。"),
-							app.P().Text("持五年有效期台湾居民来往大陆通行证, 通行证号码一栏请填写③处的内容; 当地身份证件号码一栏请填写④处的内容。"),
-							app.P().Text("办理教师资格业务需要完成实名核验才可进行, 将使用通行证的信息进行实名核验, 请务必保证姓名和通行证号码与证件上的信息一致。"),
+							app.P().Text("持港澳居民来往内地通行证，通行证号码一栏请填写①处的内容；当地身份证件号码一栏请填写②处的内容。"),
+							app.P().Text("持五年有效期台湾居民来往大陆通行证，通行证号码一栏请填写③处的内容；当地身份证件号码一栏请填写④处的内容。"),
+							app.P().Text("办理教师资格业务需要完成实名核验才可进行，将使用通行证的信息进行实名核验，请务必保证姓名和通行证号码与证件上的信息一致。"),
 						),
 					)
 				})),
-				p.row("validity_term", "身份证件有效时间段", true,
-					app.Div().ID("validity_term").Class("radios").Attr("role", "radiogroup").Body(
+				p.group("validity_term", "身份证件有效时间段", true,
+					app.Div().ID("validity_term").Class("radios").Body(
 						app.Range(terms).Slice(func(i int) app.UI {
 							t := terms[i]
 							id := "validity_term-" + t
@@ -494,8 +502,11 @@ func (p *registerPage) Render() app.UI {
 					),
 				),
 				p.row("valid_from", "身份证件有效开始日期", true,
-					p.input("valid_from", "date", "选择开始日期", &f.ValidFrom).
-						Max(document.FormatDate(today())).Min("1950-01-01"),
+					// A text field, not type=date: a date input shows the browser's locale
+					// (mm/dd/yyyy on many phones) beside the YYYY-MM-DD the rest of the page uses.
+					p.input("valid_from", "text", "例：2020-03-01", &f.ValidFrom, "valid_from-tip").
+						Attr("inputmode", "numeric").Attr("autocomplete", "off").MaxLength(10),
+					app.P().ID("valid_from-tip").Class("field-tip").Text("格式：年-月-日，如 2020-03-01，可直接输入 20200301。"),
 				),
 				p.row("valid_until", "身份证件有效截止日期", true,
 					app.Input().ID("valid_until").Name("valid_until").Type("text").Class("input", "input-derived").
@@ -503,7 +514,7 @@ func (p *registerPage) Render() app.UI {
 						Placeholder(untilPlaceholder).Value(until),
 				),
 				p.row("password", "密码", true,
-					p.input("password", "password", "8位以上", &f.Password).Attr("autocomplete", "new-password"),
+					p.input("password", "password", "8位以上", &f.Password, "password-strength").Attr("autocomplete", "new-password"),
 					strengthMeter(f.Password),
 				),
 				p.row("password_confirm", "确认密码", true,
@@ -515,9 +526,9 @@ func (p *registerPage) Render() app.UI {
 				p.row("phone", "手机号码", true,
 					p.input("phone", "tel", "请输入", &f.Phone).Attr("autocomplete", "tel").Attr("inputmode", "numeric").MaxLength(11),
 				),
-				p.row("captcha", "图形验证码", true, p.captcha.render(p.serverErrs["captcha"])),
-				p.row("code_source", "验证码来源", true,
-					app.Div().ID("code_source").Class("code-sources").Attr("role", "radiogroup").Body(
+				p.group("captcha", "图形验证码", true, p.captcha.render(p.serverErrs["captcha"])),
+				p.group("code_source", "验证码来源", true,
+					app.Div().ID("code_source").Class("code-sources").Body(
 						app.Range(codeSources).Slice(func(i int) app.UI {
 							src := codeSources[i]
 							id := "code_source-" + src.value
@@ -535,7 +546,7 @@ func (p *registerPage) Render() app.UI {
 						p.input("code", "text", "请输入验证码", &f.Code).
 							Attr("inputmode", "numeric").Attr("autocomplete", "one-time-code").MaxLength(6),
 						app.If(!wechat, func() app.UI {
-							return disabledIf(app.Button().ID("send-code").Type("button").Class("btn", "btn-outline", "btn-code"), p.sending || p.countdown > 0).
+							return inertIf(app.Button().ID("send-code").Type("button").Class("btn", "btn-outline", "btn-code"), p.sending || p.countdown > 0).
 								Text(p.sendLabel()).
 								OnClick(p.sendCode)
 						}),
@@ -562,6 +573,7 @@ func (p *registerPage) Render() app.UI {
 								e.PreventDefault()
 								e.Call("stopPropagation")
 								p.showAgreement = true
+								focus(ctx, "agreement-dialog")
 							}),
 						app.If(p.fieldErr("agreed") != "", func() app.UI {
 							return app.Div().ID("agreed-error").Class("field-error").Attr("role", "alert").Text(p.fieldErr("agreed"))
@@ -579,22 +591,42 @@ func (p *registerPage) Render() app.UI {
 			),
 		),
 		app.If(p.showAgreement, func() app.UI {
-			return app.Div().Class("dialog-backdrop").Body(
-				app.Div().ID("agreement-dialog").Class("dialog").Attr("role", "dialog").Attr("aria-modal", "true").Body(
-					app.Div().Class("dialog-body").Body(agreementText()),
-					app.Div().Class("dialog-actions").Body(
-						app.Button().ID("agreement-accept").Type("button").Class("btn", "btn-primary").Text("同意").
-							OnClick(func(ctx app.Context, _ app.Event) {
-								f.Agreed = true
-								p.showAgreement = false
-								p.edited("agreed")
-							}),
-						app.Button().Type("button").Class("btn", "btn-outline").Text("关闭").
-							OnClick(func(ctx app.Context, _ app.Event) { p.showAgreement = false }),
-					),
+			closeAgreement := func(ctx app.Context) {
+				focusNow("open-agreement")
+				p.showAgreement = false
+			}
+			return dialog("agreement-dialog", "dialog", "agreement-title", closeAgreement,
+				// Focusable, so the keyboard can scroll the long text.
+				app.Div().Class("dialog-body").Attr("tabindex", 0).Body(agreementText()),
+				app.Div().Class("dialog-actions").Body(
+					app.Button().ID("agreement-accept").Type("button").Class("btn", "btn-primary").Text("同意").
+						OnClick(func(ctx app.Context, _ app.Event) {
+							f.Agreed = true
+							p.edited("agreed")
+							closeAgreement(ctx)
+						}),
+					app.Button().ID("agreement-close").Type("button").Class("btn", "btn-outline").Text("关闭").
+						OnClick(func(ctx app.Context, _ app.Event) { closeAgreement(ctx) }),
 				),
 			)
 		}),
+	)
+}
+
+// dotTip is the tip under 姓名 with the separator "·" large enough to see and a button that
+// copies it, since few input methods can type it.
+func (p *registerPage) dotTip() app.UI {
+	return app.Div().ID("name-tip").Class("field-tip", "dot-tip").Body(
+		app.Span().Text("提示：如您的姓名中包含间隔符，请复制冒号后方的点号："),
+		app.Span().Class("dot-sample").Attr("aria-label", "间隔符").Text("·"),
+		app.Button().ID("copy-dot").Type("button").Class("btn", "btn-small", "btn-outline").
+			Attr("aria-label", "复制间隔符").Text("复制").
+			OnClick(func(ctx app.Context, _ app.Event) {
+				p.dotCopied = copyText("·")
+			}),
+		app.Span().ID("copy-dot-status").Class("tip-ok").Attr("role", "status").Body(
+			app.If(p.dotCopied, func() app.UI { return app.Text("已复制，可在姓名中粘贴") }),
+		),
 	)
 }
 
@@ -610,16 +642,22 @@ func (p *registerPage) sendLabel() string {
 
 // row is one labelled field of the form with its message.
 func (p *registerPage) row(field, label string, required bool, control app.UI, extra ...app.UI) app.UI {
+	return app.Div().ID("row-" + field).Body(fieldRow(field, label, required, p.fieldErr(field), control, extra...))
+}
+
+// group is row for a group of controls: the radio groups and the captcha.
+func (p *registerPage) group(field, label string, required bool, control app.UI, extra ...app.UI) app.UI {
 	msg := p.fieldErr(field)
 	if field == "captcha" {
 		// The slider prints its own message (and the form's) under itself.
 		msg = ""
 	}
-	return app.Div().ID("row-" + field).Body(fieldRow(field, label, required, msg, control, extra...))
+	return app.Div().ID("row-" + field).Body(groupRow(field, label, required, msg, control, extra...))
 }
 
-// input is a text-like input bound to a form field with live validation.
-func (p *registerPage) input(field, typ, placeholder string, dst *string) app.HTMLInput {
+// input is a text-like input bound to a form field with live validation; tips are the ids of
+// the texts that describe it besides its error.
+func (p *registerPage) input(field, typ, placeholder string, dst *string, tips ...string) app.HTMLInput {
 	onInput, onBlur := p.text(field, dst)
 	msg := p.fieldErr(field)
 	in := app.Input().ID(field).Name(field).Type(typ).Class("input", invalidClass(msg)).
@@ -629,8 +667,8 @@ func (p *registerPage) input(field, typ, placeholder string, dst *string) app.HT
 		// the same func literal, and go-app would otherwise keep the old one on an element it
 		// reuses for another field when the permit fields appear or go.
 		OnInput(onInput, app.EventScope(field)).OnBlur(onBlur, app.EventScope(field))
-	if msg != "" {
-		in = in.Attr("aria-describedby", field+"-error")
+	if d := describedBy(field, msg, tips...); d != "" {
+		in = in.Attr("aria-describedby", d)
 	}
 	return in
 }

@@ -166,6 +166,7 @@ func (p *profilePage) unbind(ctx app.Context, _ app.Event) {
 					p.me.WeChatBound = false
 				}
 				p.wx.notice, p.wx.noticeOK = msgUnbound, true
+				focus(ctx, "wechat-bind")
 			case c == errcode.Unauthorized, c == errcode.SessionExpired:
 				ctx.Navigate(pathLogin)
 			default:
@@ -244,8 +245,9 @@ func (p *profilePage) renderBound() app.UI {
 			follow = "已于 " + b.UnfollowedAt + " 取消关注服务号，将收不到服务号消息，重新关注即可恢复"
 		}
 	}
+	// The WeChat user is not named: the service account learns no nickname (snsapi_base), and
+	// a masked openid means nothing to the applicant.
 	facts := []struct{ label, value, id string }{
-		{"微信用户", b.OpenID, "wechat-openid"},
 		{"绑定方式", bindingVia(b.Via), "wechat-via"},
 		{"绑定时间", b.BoundAt, "wechat-bound-at"},
 		{"服务号", follow, "wechat-followed"},
@@ -267,6 +269,8 @@ func (p *profilePage) renderBound() app.UI {
 			OnClick(func(ctx app.Context, _ app.Event) {
 				p.wx.notice = ""
 				p.wx.confirm = true
+				// The safe choice first: Enter on an alert dialog should not destroy anything.
+				focus(ctx, "unbind-cancel")
 			}),
 	)
 }
@@ -276,19 +280,20 @@ func (p *profilePage) renderUnbindDialog() app.UI {
 	if !p.wx.confirm {
 		return nil
 	}
-	return app.Div().Class("dialog-backdrop").Body(
-		app.Div().ID("unbind-dialog").Class("dialog").Attr("role", "alertdialog").Attr("aria-modal", "true").
-			Attr("aria-labelledby", "unbind-title").Style("max-width", "420px").Body(
-			app.Div().Class("dialog-body").Body(
-				app.H2().ID("unbind-title").Text("解除微信绑定"),
-				app.P().Text(msgUnbindConfirm),
-			),
-			app.Div().Class("dialog-actions").Body(
-				disabledIf(app.Button().ID("unbind-confirm").Type("button").Class("btn", "btn-primary"), p.wx.busy).
-					Text(buttonText(p.wx.busy, "确定解除", "正在解除…")).OnClick(p.unbind),
-				app.Button().ID("unbind-cancel").Type("button").Class("btn", "btn-outline").Text("取消").
-					OnClick(func(ctx app.Context, _ app.Event) { p.wx.confirm = false }),
-			),
+	closeDialog := func(ctx app.Context) {
+		focusNow("wechat-unbind")
+		p.wx.confirm = false
+	}
+	return dialog("unbind-dialog", "alertdialog", "unbind-title", closeDialog,
+		app.Div().Class("dialog-body").Body(
+			app.H2().ID("unbind-title").Text("解除微信绑定"),
+			app.P().ID("unbind-text").Text(msgUnbindConfirm),
+		),
+		app.Div().Class("dialog-actions").Body(
+			disabledIf(app.Button().ID("unbind-confirm").Type("button").Class("btn", "btn-primary"), p.wx.busy).
+				Text(buttonText(p.wx.busy, "确定解除", "正在解除…")).OnClick(p.unbind),
+			app.Button().ID("unbind-cancel").Type("button").Class("btn", "btn-outline").Text("取消").
+				OnClick(func(ctx app.Context, _ app.Event) { closeDialog(ctx) }),
 		),
 	)
 }

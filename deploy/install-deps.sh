@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs, only those missing: libvips (ID photos) with
-# pkg-config for building, and, for the browser tests, Chromium. As root it installs them with
+# pkg-config for building, and, for the browser tests, Chromium, the Chinese fonts users see
+# (without them screenshots show boxes), and npm when no npm is on the PATH (it fetches
+# axe-core, the accessibility checker). As root it installs them with
 # apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
 want=(pkg-config libvips-dev)
 if [ "${1:-}" = "--with-browser" ]; then
-  want+=(chromium)
+  want+=(chromium fonts-noto-cjk)
+  command -v npm >/dev/null || want+=(npm)
 fi
 
 missing=()

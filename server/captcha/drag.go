@@ -53,8 +53,12 @@ var (
 	errTrackLine  = errors.New("track is a straight constant-speed line")
 )
 
-// judge applies the rules above to an attempt at a puzzle whose gap is at answer.
+// judge applies the rules above to an attempt at a puzzle whose gap is at answer; an attempt made
+// with the keyboard is judged by the keyboard's rules instead (keyboard.go).
 func judge(answer int, a api.CaptchaAnswer, tolerance int, minDrag time.Duration) error {
+	if a.Input == api.CaptchaKeyboard {
+		return judgeKeys(answer, a, tolerance)
+	}
 	if time.Duration(a.DurationMS)*time.Millisecond < minDrag {
 		return errTooFast
 	}

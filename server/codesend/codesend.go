@@ -18,15 +18,18 @@ import (
 	"jszg/shared/errcode"
 )
 
-// Captcha redeems a slide-captcha pass.
+// Captcha redeems a slide-captcha pass, and grants one to a person who proved themselves by the
+// code sent in place of the puzzle.
 type Captcha interface {
 	Redeem(ctx context.Context, pass string) error
+	Grant(ctx context.Context) (*api.CaptchaPass, error)
 }
 
-// Codes issues and withdraws codes.
+// Codes issues, withdraws and verifies codes.
 type Codes interface {
 	Issue(ctx context.Context, key code.Key, clientAddr string) (string, error)
 	Withdraw(ctx context.Context, key code.Key)
+	Verify(ctx context.Context, key code.Key, code string) error
 }
 
 // SMSSender delivers SMS verification codes.
@@ -61,7 +64,42 @@ func (f *Flow) Send(ctx context.Context, req api.SendCodeRequest, clientAddr str
 	if err := f.Captcha.Redeem(ctx, req.Captcha); err != nil {
 		return nil, err
 	}
-	key := code.Key{Channel: code.ChannelSMS, To: phone, Purpose: req.Purpose}
+	return f.send(ctx, code.Key{Channel: code.ChannelSMS, To: phone, Purpose: req.Purpose}, clientAddr)
+}
+
+// SendCaptchaCode is the accessible alternative to the slide puzzle: a code by SMS to a phone the
+// applicant reads, for someone who cannot see or drag the puzzle. No captcha guards it (it
+// replaces one); the limits of every code do, per phone and per client address, so it sends no
+// more than the puzzle-guarded route would let through.
+func (f *Flow) SendCaptchaCode(ctx context.Context, req api.CaptchaCodeRequest, clientAddr string) (*api.SendCodeResponse, error) {
+	phone, err := contact.NormalizePhone(req.Phone)
+	if err != nil {
+		return nil, errcode.AtField("phone", errcode.PhoneInvalid)
+	}
+	return f.send(ctx, code.Key{Channel: code.ChannelSMS, To: phone, Purpose: api.PurposeCaptcha}, clientAddr)
+}
+
+// CheckCaptchaCode takes the code sent in place of the puzzle and answers with a captcha pass, as
+// a solved puzzle does.
+func (f *Flow) CheckCaptchaCode(ctx context.Context, req api.CaptchaCodeCheck) (*api.CaptchaPass, error) {
+	phone, err := contact.NormalizePhone(req.Phone)
+	if err != nil {
+		return nil, errcode.AtField("phone", errcode.PhoneInvalid)
+	}
+	key := code.Key{Channel: code.ChannelSMS, To: phone, Purpose: api.PurposeCaptcha}
+	if err := f.Codes.Verify(ctx, key, req.Code); err != nil {
+		var ce *errcode.Error
+		if errors.As(err, &ce) {
+			return nil, errcode.AtField("code", ce.Code)
+		}
+		return nil, err
+	}
+	return f.Captcha.Grant(ctx)
+}
+
+// send issues the code of key and sends it by SMS, within the code limits.
+func (f *Flow) send(ctx context.Context, key code.Key, clientAddr string) (*api.SendCodeResponse, error) {
+	phone := key.To
 	subject := contact.MaskPhone(phone)
 	v, err := f.Codes.Issue(ctx, key, clientAddr)
 	if err != nil {

@@ -351,3 +351,49 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 		t.Fatalf("unknown API path: %d", resp.StatusCode)
 	}
 }
+
+// TestCodeInPlaceOfThePuzzle is the accessible alternative: a code by SMS, asked for without a
+// captcha, buys one pass that guards a sign-in as a solved puzzle does; a wrong code buys
+// nothing, and the code's own limits hold (one a minute per phone).
+func TestCodeInPlaceOfThePuzzle(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	const phone = "13612345678"
+	if _, e := c.do("POST", "/api/codes/captcha", api.CaptchaCodeRequest{Phone: "1234"}, nil); e == nil || e.Field != "phone" {
+		t.Fatalf("bad phone: %+v", e)
+	}
+	var sent api.SendCodeResponse
+	if st, e := c.do("POST", "/api/codes/captcha", api.CaptchaCodeRequest{Phone: phone}, &sent); st != http.StatusOK {
+		t.Fatalf("send: %d %+v", st, e)
+	}
+	if _, e := c.do("POST", "/api/codes/captcha", api.CaptchaCodeRequest{Phone: phone}, nil); e == nil || e.Code != errcode.CodeRateLimited {
+		t.Fatalf("second send within a minute: %+v", e)
+	}
+	ctx := context.Background()
+	code, err := env.LastCode(ctx, phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	if _, e := c.do("POST", "/api/codes/captcha/check", api.CaptchaCodeCheck{Phone: phone, Code: wrong}, nil); e == nil || e.Code != errcode.CodeInvalid || e.Field != "code" {
+		t.Fatalf("wrong code: %+v", e)
+	}
+	var pass api.CaptchaPass
+	if st, e := c.do("POST", "/api/codes/captcha/check", api.CaptchaCodeCheck{Phone: phone, Code: code}, &pass); st != http.StatusOK || pass.Pass == "" {
+		t.Fatalf("right code: %d %+v", st, e)
+	}
+	if _, e := c.do("POST", "/api/codes/captcha/check", api.CaptchaCodeCheck{Phone: phone, Code: code}, nil); e == nil || e.Code != errcode.CodeExpired {
+		t.Fatalf("the code used again: %+v", e)
+	}
+	// The pass guards a sign-in (here of no account: the generic answer, not a captcha error).
+	req := api.SignInRequest{DocNumber: idNumber("19900101", 7), Password: "wrong password", Captcha: pass.Pass}
+	if _, e := c.do("POST", "/api/session", req, nil); e == nil || e.Code != errcode.SignInFailed {
+		t.Fatalf("sign-in with the pass: %+v", e)
+	}
+	if _, e := c.do("POST", "/api/session", req, nil); e == nil || e.Code != errcode.CaptchaRequired {
+		t.Fatalf("the pass used again: %+v", e)
+	}
+}

@@ -88,6 +88,8 @@ func New(d Deps) *API {
 	r.Get("/captcha", a.newCaptcha)
 	r.Post("/captcha/:id", a.solveCaptcha)
 	r.Post("/codes/sms", a.sendSMSCode)
+	r.Post("/codes/captcha", a.sendCaptchaCode)
+	r.Post("/codes/captcha/check", a.checkCaptchaCode)
 	r.Post("/register", a.register)
 	r.Post("/session", a.signIn)
 	r.Delete("/session", a.requireSession, a.checkCSRF, a.signOut)

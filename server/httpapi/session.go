@@ -100,6 +100,7 @@ func (a *API) meOf(c *fiber.Ctx, acc *account.Account, sess *session.Session) (*
 		DocType:       acc.DocType,
 		DocNumber:     contact.MaskDocNumber(acc.DocNumber),
 		Name:          contact.MaskName(acc.Name),
+		FullName:      acc.Name,
 		Sex:           acc.Sex,
 		BirthDate:     maskDate(acc.BirthDate),
 		Ethnicity:     acc.Ethnicity,

@@ -43,6 +43,8 @@ func newHandler(cfg Config, version string, wasmSize int, staticNames []string) 
 		ThemeColor:      themeColor,
 		LoadingLabel:    "正在加载 {progress}%",
 		Styles:          []string{stylesheet},
+		// Synchronous in the head, before the body paints: it only sets html.care.
+		Scripts: []string{"/web/care.js"},
 		RawHeaders: []string{
 			`<meta name="format-detection" content="telephone=no">`,
 			`<meta name="apple-mobile-web-app-title" content="` + appShortName + `">`,

@@ -43,6 +43,38 @@ type CaptchaAnswer struct {
 	DurationMS int `json:"duration_ms"`
 	// Track is the sampled x positions of the drag, at most 200 points.
 	Track []int `json:"track,omitempty"`
+	// Input is how the tile was moved: CaptchaPointer (a drag, the default) or CaptchaKeyboard
+	// (arrow keys, then Enter).
+	Input string `json:"input,omitempty"`
+	// Times gives, for a keyboard answer, when each Track sample was taken, in milliseconds
+	// since the first (the press of the first key).
+	Times []int `json:"times,omitempty"`
+}
+
+// Ways a captcha tile is moved.
+const (
+	CaptchaPointer  = "pointer"
+	CaptchaKeyboard = "keyboard"
+)
+
+// Keyboard steps of the captcha tile, in image pixels: an arrow key moves it CaptchaKeyStep,
+// Page Up/Down or Shift with an arrow CaptchaKeyBigStep. The server checks keyboard answers
+// against them.
+const (
+	CaptchaKeyStep    = 3
+	CaptchaKeyBigStep = 30
+)
+
+// CaptchaCodeRequest asks for a code by SMS in place of the puzzle, for an applicant who
+// cannot see it. No captcha guards it; the limits of every code do.
+type CaptchaCodeRequest struct {
+	Phone string `json:"phone"`
+}
+
+// CaptchaCodeCheck exchanges the code sent in place of the puzzle for a captcha pass.
+type CaptchaCodeCheck struct {
+	Phone string `json:"phone"`
+	Code  string `json:"code"`
 }
 
 // CaptchaPass is the single-use token a solved captcha yields.
@@ -56,6 +88,8 @@ const (
 	PurposeRegister    = "register"
 	PurposeReset       = "reset"
 	PurposeChangePhone = "change_phone"
+	// PurposeCaptcha is a code sent in place of the slide puzzle; it buys a captcha pass.
+	PurposeCaptcha = "captcha"
 )
 
 // SendCodeRequest asks for a verification code by SMS.
@@ -153,10 +187,13 @@ type SignInResponse struct {
 
 // Me is the signed-in account as its owner sees it, personal information masked.
 type Me struct {
-	AccountID     string `json:"account_id"`
-	DocType       string `json:"doc_type"`
-	DocNumber     string `json:"doc_number"` // masked
-	Name          string `json:"name"`       // masked
+	AccountID string `json:"account_id"`
+	DocType   string `json:"doc_type"`
+	DocNumber string `json:"doc_number"` // masked
+	Name      string `json:"name"`       // masked
+	// FullName is the owner's own name, whole, for the greeting in the page header: the owner
+	// needs no protection from their own name, and a masked greeting reads as an error.
+	FullName      string `json:"full_name"`
 	Sex           string `json:"sex"`        // 男 / 女
 	BirthDate     string `json:"birth_date"` // masked: YYYY-**-**
 	Ethnicity     string `json:"ethnicity,omitempty"`

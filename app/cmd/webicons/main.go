@@ -1,6 +1,4 @@
-// Command webicons draws the app icons of the PWA (web/icon-192.png, web/icon-512.png) and the
-// placeholder images of the login page's 公众号 area (web/qr-subscription.png,
-// web/qr-service.png). The icons are drawn here rather than downloaded so the product ships
+// Command webicons draws the app icons of the PWA (web/icon-192.png, web/icon-512.png). The icons are drawn here rather than downloaded so the product ships
 // nothing from an outside host; the output is committed, so this only runs when the design changes:
 //
 //	go run ./app/cmd/webicons
@@ -16,7 +14,6 @@ import (
 	"image/png"
 	"log"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 )
@@ -24,8 +21,6 @@ import (
 var (
 	blue  = color.RGBA{0x1d, 0x5a, 0xa8, 0xff}
 	white = color.RGBA{0xff, 0xff, 0xff, 0xff}
-	ink   = color.RGBA{0x33, 0x33, 0x33, 0xff}
-	paper = color.RGBA{0xf4, 0xf6, 0xf9, 0xff}
 )
 
 func main() {
@@ -36,9 +31,6 @@ func main() {
 	for _, size := range []int{192, 512} {
 		write(filepath.Join(*out, "icon-"+itoa(size)+".png"), icon(size))
 	}
-	// Different seeds so the two placeholders do not look alike.
-	write(filepath.Join(*out, "qr-subscription.png"), placeholderQR(258, 1))
-	write(filepath.Join(*out, "qr-service.png"), placeholderQR(258, 2))
 }
 
 func write(path string, img image.Image) {
@@ -105,50 +97,6 @@ func emblem(x, y float64) color.RGBA {
 		}
 	}
 	return blue
-}
-
-// placeholderQR draws a QR-like pattern (finder squares and noise) that makes clear where the
-// official account's code will go; it encodes nothing.
-func placeholderQR(size int, seed uint64) *image.RGBA {
-	const modules = 29
-	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	rng := rand.New(rand.NewPCG(seed, seed*7919))
-	cell := size / (modules + 2)
-	margin := (size - cell*modules) / 2
-	grid := make([][]bool, modules)
-	for i := range grid {
-		grid[i] = make([]bool, modules)
-		for j := range grid[i] {
-			grid[i][j] = rng.IntN(2) == 0
-		}
-	}
-	finder := func(r0, c0 int) {
-		for r := -1; r <= 7; r++ {
-			for c := -1; c <= 7; c++ {
-				rr, cc := r0+r, c0+c
-				if rr < 0 || cc < 0 || rr >= modules || cc >= modules {
-					continue
-				}
-				on := r >= 0 && r <= 6 && c >= 0 && c <= 6 &&
-					(r == 0 || r == 6 || c == 0 || c == 6 || (r >= 2 && r <= 4 && c >= 2 && c <= 4))
-				grid[rr][cc] = on
-			}
-		}
-	}
-	finder(0, 0)
-	finder(0, modules-7)
-	finder(modules-7, 0)
-	for y := 0; y < size; y++ {
-		for x := 0; x < size; x++ {
-			c := paper
-			gx, gy := (x-margin)/cell, (y-margin)/cell
-			if x >= margin && y >= margin && gx < modules && gy < modules && grid[gy][gx] {
-				c = ink
-			}
-			img.SetRGBA(x, y, c)
-		}
-	}
-	return img
 }
 
 func itoa(n int) string {
