@@ -3,8 +3,8 @@ GO      ?= go
 BIN     := bin/jszg
 # Packages whose limits are raced by concurrent tests run under the race detector; the others
 # run without it (each package's tests run once).
-RACE_PKGS = jszg/server/quota jszg/server/code jszg/server/captcha jszg/server/session \
-	jszg/server/httpapi jszg/server/store $(shell $(GO) list ./wechat/...)
+RACE_PKGS = jszg/server/quota jszg/server/code jszg/server/captcha jszg/server/session jszg/server/account \
+	jszg/server/httpapi jszg/server/store/sqlite jszg/server/store/mongo $(shell $(GO) list ./wechat/...)
 OTHER_PKGS = $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
 
 # axe-core, the accessibility checker the browser tests run on every page, from npm into an
