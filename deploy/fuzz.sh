@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one fuzz target for a few seconds (make fuzz). On failure it prints the fuzzer's whole
+# Runs one fuzz target for a few seconds with one worker (make fuzz runs three at a time). On failure it prints the fuzzer's whole
 # output and any new crasher the fuzzer kept in the package's testdata/fuzz/. A failure with no
 # crasher (the fuzzing engine itself stopping, which a loaded machine can cause) is tried once
 # more, and reported as such if it happens again.
@@ -7,11 +7,12 @@ set -uo pipefail
 go=$1 pkg=$2 target=$3
 dir=$("$go" list -f '{{.Dir}}' "$pkg")
 corpus="$dir/testdata/fuzz/$target"
+echo "fuzz $pkg $target"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for try in 1 2; do
   before=$(ls "$corpus" 2>/dev/null | sort)
-  if "$go" test -run '^$' -fuzz "^${target}\$" -fuzztime 3s "$pkg" >"$log" 2>&1; then
+  if "$go" test -run '^$' -fuzz "^${target}\$" -fuzztime 3s -parallel 1 "$pkg" >"$log" 2>&1; then
     exit 0
   fi
   after=$(ls "$corpus" 2>/dev/null | sort)

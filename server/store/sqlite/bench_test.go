@@ -82,3 +82,22 @@ func median(v []float64) float64 {
 	sort.Float64s(v)
 	return v[len(v)/2]
 }
+
+// BenchmarkWrite is one store write: a quota counter's upsert with its new value read back, the
+// commonest write of the product.
+func BenchmarkWrite(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	q := db.Quotas()
+	exp := time.Now().Add(time.Hour)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := q.Add(ctx, fmt.Sprint("k", i%1000), 1, exp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
