@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -49,5 +50,17 @@ func TestSweepDeletesExpiredRows(t *testing.T) {
 	}
 	if c, _ := q.Count(ctx, "old7"); c != 0 {
 		t.Fatalf("expired counter %d, want 0", c)
+	}
+}
+
+// The database file holds personal data: only its owner may read it.
+func TestDatabaseFileIsPrivate(t *testing.T) {
+	db := open(t)
+	fi, err := os.Stat(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
 	}
 }

@@ -66,6 +66,13 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 			"move the directory away or set JSZG_DATA_DIR to a new one", ErrOldStore, strings.Join(old, ", "))
 	}
 	path := filepath.Join(dir, FileName)
+	// The file holds personal data: readable by this user only. SQLite gives its -wal and -shm
+	// files the mode of the database file.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open database file: %w", err)
+	}
+	_ = f.Close()
 	// Reads map the file (mmap_size) instead of copying pages through read calls, and each
 	// connection caches up to 16 MiB of pages: at a million accounts the lookup indexes stay in
 	// memory.
