@@ -14,6 +14,7 @@ import (
 
 	"jszg/server/captcha"
 	"jszg/server/clock"
+	"jszg/server/racetest"
 	"jszg/server/store"
 	"jszg/server/store/storetest"
 	"jszg/shared/api"
@@ -88,7 +89,7 @@ func TestGenerateDrawsPictureAndTile(t *testing.T) {
 
 func TestGenerateConcurrently(t *testing.T) {
 	s, _ := newService(t, captcha.Options{})
-	errs := race(6, func() error {
+	errs := racetest.Errors(6, func() error {
 		c, err := s.Generate(context.Background())
 		if err == nil {
 			_, err = s.Answer(context.Background(), c.ID)
@@ -271,7 +272,7 @@ func TestPassRedeemsOnceUnderRace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs := race(50, func() error { return s.Redeem(ctx, p.Pass) })
+	errs := racetest.Errors(50, func() error { return s.Redeem(ctx, p.Pass) })
 	wins := 0
 	for _, err := range errs {
 		switch errcode.Of(err) {
@@ -293,7 +294,7 @@ func TestPuzzleSolvedOnceUnderRace(t *testing.T) {
 	c, x := generate(t, s)
 	var mu sync.Mutex
 	var passes []string
-	errs := race(50, func() error {
+	errs := racetest.Errors(50, func() error {
 		p, err := s.Verify(ctx, c.ID, humanDrag(x))
 		if err == nil {
 			mu.Lock()
@@ -313,27 +314,6 @@ func TestPuzzleSolvedOnceUnderRace(t *testing.T) {
 	if err := s.Redeem(ctx, passes[0]); err != nil {
 		t.Errorf("the one pass does not redeem: %v", err)
 	}
-}
-
-// race runs f n times at once, released together, and returns every result.
-func race(n int, f func() error) []error {
-	errs := make([]error, n)
-	var ready, done sync.WaitGroup
-	gate := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-gate
-			errs[i] = f()
-		}()
-	}
-	ready.Wait()
-	close(gate)
-	done.Wait()
-	return errs
 }
 
 func TestDisabled(t *testing.T) {

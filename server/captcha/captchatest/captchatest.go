@@ -5,12 +5,12 @@ package captchatest
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"jszg/server/captcha"
+	"jszg/server/racetest"
 )
 
 // Run checks the store against the contract; open returns an empty store of the engine under test.
@@ -121,7 +121,7 @@ func Run(t *testing.T, open func(t *testing.T) captcha.Store) {
 		st := open(t)
 		_ = st.PutPuzzle(ctx, "p1", 77, exp)
 		var won atomic.Int32
-		race(t, 50, func() error {
+		racetest.Run(t, 50, func() error {
 			x, ok, err := st.TakePuzzle(ctx, "p1", t0)
 			if ok {
 				won.Add(1)
@@ -140,7 +140,7 @@ func Run(t *testing.T, open func(t *testing.T) captcha.Store) {
 		st := open(t)
 		_ = st.PutPass(ctx, "h1", exp)
 		var won atomic.Int32
-		race(t, 50, func() error {
+		racetest.Run(t, 50, func() error {
 			found, live, err := st.TakePass(ctx, "h1", t0)
 			if found && live {
 				won.Add(1)
@@ -151,26 +151,4 @@ func Run(t *testing.T, open func(t *testing.T) captcha.Store) {
 			t.Fatalf("%d of 50 concurrent takes got the pass, want 1", won.Load())
 		}
 	})
-}
-
-// race runs f n times at once, released together, and fails t on any error.
-func race(t *testing.T, n int, f func() error) {
-	t.Helper()
-	var ready, done sync.WaitGroup
-	gate := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-gate
-			if err := f(); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	ready.Wait()
-	close(gate)
-	done.Wait()
 }

@@ -4,12 +4,12 @@ package codetest
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"jszg/server/code"
+	"jszg/server/racetest"
 )
 
 // Run checks the store against the contract; open returns an empty store of the engine under test.
@@ -280,7 +280,7 @@ func Run(t *testing.T, open func(t *testing.T) code.Store) {
 		issue(t, st, t0, "h1")
 		t1 := t0.Add(cooldown)
 		var won atomic.Int32
-		race(t, 50, func() error {
+		racetest.Run(t, 50, func() error {
 			_, ok, err := st.Claim(ctx, id, t1, cooldown, t1.Add(24*time.Hour))
 			if ok {
 				won.Add(1)
@@ -295,7 +295,7 @@ func Run(t *testing.T, open func(t *testing.T) code.Store) {
 	t.Run("FiftyConcurrentClaimsOfANewRecordOneWins", func(t *testing.T) {
 		st := open(t)
 		var won atomic.Int32
-		race(t, 50, func() error {
+		racetest.Run(t, 50, func() error {
 			_, ok, err := st.Claim(ctx, id, t0, cooldown, keep)
 			if ok {
 				won.Add(1)
@@ -311,7 +311,7 @@ func Run(t *testing.T, open func(t *testing.T) code.Store) {
 		st := open(t)
 		issue(t, st, t0, "h1")
 		var counted atomic.Int32
-		race(t, 50, func() error {
+		racetest.Run(t, 50, func() error {
 			ok, err := st.Fail(ctx, id, "h1", t0, max)
 			if ok {
 				counted.Add(1)
@@ -330,7 +330,7 @@ func Run(t *testing.T, open func(t *testing.T) code.Store) {
 		st := open(t)
 		issue(t, st, t0, "h1")
 		var won atomic.Int32
-		race(t, 50, func() error {
+		racetest.Run(t, 50, func() error {
 			ok, err := st.Use(ctx, id, "h1", t0, max)
 			if ok {
 				won.Add(1)
@@ -341,26 +341,4 @@ func Run(t *testing.T, open func(t *testing.T) code.Store) {
 			t.Fatalf("%d of 50 concurrent uses won, want 1", won.Load())
 		}
 	})
-}
-
-// race runs f n times at once, released together, and fails t on any error.
-func race(t *testing.T, n int, f func() error) {
-	t.Helper()
-	var ready, done sync.WaitGroup
-	gate := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-gate
-			if err := f(); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	ready.Wait()
-	close(gate)
-	done.Wait()
 }
