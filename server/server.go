@@ -66,9 +66,9 @@ type Server struct {
 	MailStandIn *mail.StandIn
 	MoEStandIn  *moelogin.StandIn
 	Clock       clock.Clock
-	log        *slog.Logger
-	closers    []func()
-	cancel     context.CancelFunc
+	log         *slog.Logger
+	closers     []func()
+	cancel      context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.

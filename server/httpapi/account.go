@@ -315,4 +315,3 @@ func (a *API) moePending(c *fiber.Ctx) error {
 	}
 	return c.JSON(api.MoEPending{DocType: p.DocType, DocNumber: p.DocNumber, Name: p.Name})
 }
-

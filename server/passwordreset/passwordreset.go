@@ -506,7 +506,9 @@ func (f *Flow) newLink(ctx context.Context, acc *account.Account, channel, base 
 
 // stamp fingerprints the account's password hash: a new password (reset or change) makes a new
 // hash with a new salt, so every earlier link stops matching.
-func (f *Flow) stamp(acc *account.Account) string { return f.mac("stamp", acc.ID, acc.PasswordHash)[:32] }
+func (f *Flow) stamp(acc *account.Account) string {
+	return f.mac("stamp", acc.ID, acc.PasswordHash)[:32]
+}
 
 func (f *Flow) mac(parts ...string) string {
 	m := hmac.New(sha256.New, f.Secret)
