@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"jszg/server/account"
 	"jszg/server/moelogin"
 	"jszg/server/session"
 	"jszg/shared/api"
@@ -49,6 +50,10 @@ func (a *API) mountAccountRoutes(r fiber.Router) {
 		}
 	}
 }
+
+// Accounts is the account service the handlers use (real-name verification applies staged
+// identity changes through it).
+func (a *API) Accounts() *account.Accounts { return a.d.Accounts }
 
 func imageType(b []byte) string {
 	if len(b) > 2 && b[0] == 0xFF && b[1] == 0xD8 {
