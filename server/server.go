@@ -23,7 +23,11 @@ import (
 	"jszg/server/codesend"
 	"jszg/server/config"
 	"jszg/server/httpapi"
+	"jszg/server/mail"
+	"jszg/server/moelogin"
 	"jszg/server/outbox"
+	"jszg/server/passwordreset"
+	"jszg/server/profile"
 	"jszg/server/quota"
 	"jszg/server/registration"
 	"jszg/server/session"
@@ -57,10 +61,14 @@ type Server struct {
 	// fail on demand.
 	SMSStandIn *smsfake.Server
 	WeChat     *wechat.Service
-	Clock      clock.Clock
-	log        *slog.Logger
-	closers    []func()
-	cancel     context.CancelFunc
+	// MailStandIn is the in-process SMTP server (nil with a real one); MoEStandIn the local
+	// OpenID Connect provider of 教育部账号登录 (nil with the real platform).
+	MailStandIn *mail.StandIn
+	MoEStandIn  *moelogin.StandIn
+	Clock       clock.Clock
+	log         *slog.Logger
+	closers     []func()
+	cancel      context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -134,12 +142,27 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		return err
 	}
 
+	s.WeChat = wx
+	mailer, err := s.mailSender(cfg)
+	if err != nil {
+		return err
+	}
+	moe, err := s.moeClient(cfg, st, clk)
+	if err != nil {
+		return err
+	}
+	follow, err := s.followQR(cfg)
+	if err != nil {
+		return err
+	}
+	sendCode := &codesend.Flow{Captcha: capt, Codes: codes, SMS: sender, Audit: auditLog, Log: log}
+	notices := accountNotices{wx: wx, sms: sender, clk: clk, log: log}
 	s.API = httpapi.New(httpapi.Deps{
 		Log:      log,
 		Clock:    clk,
 		Captcha:  capt,
 		Quotas:   quotas,
-		SendCode: &codesend.Flow{Captcha: capt, Codes: codes, SMS: sender, Audit: auditLog, Log: log},
+		SendCode: sendCode,
 		Accounts: accounts,
 		Sessions: sessions,
 		Audit:    auditLog,
@@ -154,10 +177,25 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		},
 		Health:         st.Ping,
 		TrustedProxies: cfg.TrustedProxies,
+		PasswordReset: &passwordreset.Flow{
+			Accounts: accounts, Hasher: hasher, Captcha: capt, Tickets: st.PasswordResets, Codes: codes, SMS: sendCode,
+			Mail: mailer, WeChat: wx, Sessions: sessions, Notify: notices, Quotas: quotas, Audit: auditLog, Clock: clk,
+			Secret: secret, Log: log,
+		},
+		Profile: &profile.Flow{
+			Accounts: accounts, Hasher: hasher, Codes: codes, SMS: sendCode, Sessions: sessions, Notify: notices,
+			Quotas: quotas, Audit: auditLog, Clock: clk,
+		},
+		MoE:       &moelogin.Flow{Client: moe, Accounts: accounts, Sessions: sessions, Audit: auditLog},
+		PublicURL: cfg.WeChat.PublicURL,
+		FollowQR:  follow,
 	})
 	wx.Mount(s.API.App, s.API.Authed, httpapi.AccountOf)
 	if phone := wx.StandIn(); phone != nil {
 		phone.MountDevPage(s.API.App)
+	}
+	if s.MoEStandIn != nil {
+		s.MoEStandIn.MountDevPage(s.API.App)
 	}
 	s.WeChat = wx
 	s.API.NotFound()
@@ -167,21 +205,26 @@ func (s *Server) build(ctx context.Context, o Options) error {
 // smsSender is Tencent Cloud SMS when configured. Otherwise it is the same Tencent adapter
 // talking to a local stand-in of Tencent's API, which hands every message to the outbox: the
 // real adapter's code path runs in the local product too.
-func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock) (codesend.SMSSender, error) {
+func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock) (*sms.Tencent, error) {
 	t := cfg.Tencent
 	tc := sms.TencentConfig{SecretID: t.SecretID, SecretKey: t.SecretKey, Region: t.Region, SdkAppID: t.AppID,
-		SignName: t.SignName, TemplateID: t.TemplateID, Endpoint: t.Endpoint}
+		SignName: t.SignName, TemplateID: t.TemplateID, NoticeTemplateID: t.NoticeTemplateID, Endpoint: t.Endpoint}
 	if !cfg.StandIns() {
 		return sms.NewTencent(tc)
 	}
 	s.Outbox = outbox.New(st.Outbox, clk)
 	box := s.Outbox
 	tc = sms.TencentConfig{SecretID: "AKIDlocalstandin", SecretKey: randomHex(16), SdkAppID: "1400000000",
-		SignName: "中国教师资格网", TemplateID: "100001"}
+		SignName: "中国教师资格网", TemplateID: "100001", NoticeTemplateID: "100002"}
 	fake, err := smsfake.Start(smsfake.Config{
 		SecretID: tc.SecretID, SecretKey: tc.SecretKey, SdkAppID: tc.SdkAppID,
 		OnMessage: func(m smsfake.Message) {
 			if len(m.Params) < 2 {
+				return
+			}
+			if m.TemplateID == tc.NoticeTemplateID {
+				_ = box.Put(context.Background(), outbox.Message{Channel: "sms", To: strings.TrimPrefix(m.Phone, "+86"),
+					Text: outbox.NoticeText(m.Params[0], m.Params[1])})
 				return
 			}
 			var minutes int

@@ -55,6 +55,12 @@ type Config struct {
 	// BoundTemplateID is the template message sent when an account is bound
 	// (JSZG_WECHAT_TEMPLATE_BOUND); empty sends none. The stand-in has one.
 	BoundTemplateID string
+	// ResetTemplateID is the template message carrying a one-time password-reset link
+	// (JSZG_WECHAT_TEMPLATE_RESET); SecurityTemplateID the notice that the password or phone
+	// changed (JSZG_WECHAT_TEMPLATE_SECURITY). Empty: the stand-in's, or none with WeChat itself
+	// (the reset link is then not offered and notices go by SMS).
+	ResetTemplateID    string
+	SecurityTemplateID string
 	// ProfilePath is the personal centre page the OAuth binding returns to (default /profile).
 	ProfilePath string
 	Logger      *slog.Logger
@@ -71,6 +77,9 @@ func ConfigFromEnv() Config {
 		PublicURL:      os.Getenv("JSZG_PUBLIC_URL"),
 
 		BoundTemplateID: os.Getenv("JSZG_WECHAT_TEMPLATE_BOUND"),
+
+		ResetTemplateID:    os.Getenv("JSZG_WECHAT_TEMPLATE_RESET"),
+		SecurityTemplateID: os.Getenv("JSZG_WECHAT_TEMPLATE_SECURITY"),
 	}
 }
 
@@ -162,6 +171,12 @@ func New(ctx context.Context, cfg Config, st Stores, clk clock.Clock, codes *cod
 		cfg.AppID, cfg.AppSecret, cfg.Token, cfg.EncodingAESKey, cfg.APIBase = ac.AppID, ac.Secret, ac.Token, ac.EncodingAESKey, srv.URL
 		if cfg.BoundTemplateID == "" {
 			cfg.BoundTemplateID = "local-bound-notice"
+		}
+		if cfg.ResetTemplateID == "" {
+			cfg.ResetTemplateID = "local-reset-link"
+		}
+		if cfg.SecurityTemplateID == "" {
+			cfg.SecurityTemplateID = "local-security-notice"
 		}
 		s.cfg = cfg
 		s.log.Info("WeChat: no AppID configured, using the local stand-in", "api", srv.URL, "phone", "/dev/wechat")

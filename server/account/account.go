@@ -45,6 +45,32 @@ type Account struct {
 	RealName     string     `bson:"real_name"`
 	CreatedAt    time.Time  `bson:"created_at"`
 	ArchivedAt   *time.Time `bson:"archived_at,omitempty"`
+	// Staged is a change of name or validity dates that waits for a real-name verification with
+	// the new values (修改个人身份信息); nil when none waits.
+	Staged *StagedIdentity `bson:"staged,omitempty"`
+	// MoESubject is the subject of the 教育部统一身份认证 identity linked to the account ("" until
+	// its first 教育部账号登录).
+	MoESubject string `bson:"moe_subject,omitempty"`
+}
+
+// StagedIdentity is the new name and validity of a change that takes effect only when a real-name
+// verification with these values passes. At identifies the change, so that applying it cannot
+// apply a newer one that replaced it meanwhile.
+type StagedIdentity struct {
+	Name         string    `bson:"name"`
+	ValidityTerm string    `bson:"validity_term"`
+	ValidFrom    string    `bson:"valid_from"`
+	ValidUntil   string    `bson:"valid_until,omitempty"`
+	At           time.Time `bson:"at"`
+}
+
+// IdentityChange is what 修改个人身份信息 writes at once: the fields that need no verification,
+// and the staged change (nil clears it).
+type IdentityChange struct {
+	Ethnicity    string
+	PermitNumber string
+	LocalID      string
+	Staged       *StagedIdentity
 }
 
 // Legacy reports whether the account was registered before the legacy cutoff.
@@ -72,6 +98,17 @@ type Store interface {
 	Archive(ctx context.Context, id, docNumber string, createdBefore, now time.Time) (bool, error)
 	// SetPasswordHash replaces the password hash of a live account.
 	SetPasswordHash(ctx context.Context, id, hash string) error
+	// SetPhone replaces the phone of a live account.
+	SetPhone(ctx context.Context, id, phone string) error
+	// SetIdentity writes ch to a live account; ErrNotFound when there is none.
+	SetIdentity(ctx context.Context, id string, ch IdentityChange) error
+	// ApplyStaged makes the staged change the account's name and validity and clears it, in one
+	// atomic step, if the account is live and its staged change is still the one made at
+	// staged.At; it reports whether it did.
+	ApplyStaged(ctx context.Context, id string, staged StagedIdentity) (bool, error)
+	// LinkMoE records the MoE subject of a live account whose subject is empty or already this
+	// one; it reports whether the account now has this subject.
+	LinkMoE(ctx context.Context, id, subject string) (bool, error)
 }
 
 // Accounts is the account service the flows use.
@@ -96,6 +133,25 @@ func (a *Accounts) ArchiveLegacy(ctx context.Context, docNumber string, now time
 	ok, err := a.Archive(ctx, acc.ID, docNumber, LegacyCutoff, now)
 	if err != nil {
 		return false, fmt.Errorf("archive legacy account: %w", err)
+	}
+	return ok, nil
+}
+
+// ApplyStagedIdentity makes the account's staged change of name and validity dates take effect.
+// Real-name verification calls it once the authority confirmed the staged values (they are on
+// Account.Staged); it reports false when nothing was staged or the change was replaced while
+// the verification ran (the newer one then waits for its own verification).
+func (a *Accounts) ApplyStagedIdentity(ctx context.Context, id string) (bool, error) {
+	acc, err := a.ByID(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	if acc.Staged == nil {
+		return false, nil
+	}
+	ok, err := a.ApplyStaged(ctx, id, *acc.Staged)
+	if err != nil {
+		return false, fmt.Errorf("apply staged identity: %w", err)
 	}
 	return ok, nil
 }

@@ -97,6 +97,13 @@ func (f *Flow) CheckCaptchaCode(ctx context.Context, req api.CaptchaCodeCheck) (
 	return f.Captcha.Grant(ctx)
 }
 
+// SendKnown sends a code to a number a flow knows (the registered phone of a reset, the new
+// phone of a change), under the same limits and with the same handling of carrier refusals.
+// The flow has already checked who is asking.
+func (f *Flow) SendKnown(ctx context.Context, key code.Key, clientAddr string) (*api.SendCodeResponse, error) {
+	return f.send(ctx, key, clientAddr)
+}
+
 // send issues the code of key and sends it by SMS, within the code limits.
 func (f *Flow) send(ctx context.Context, key code.Key, clientAddr string) (*api.SendCodeResponse, error) {
 	phone := key.To

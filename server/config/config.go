@@ -42,17 +42,41 @@ type Config struct {
 	// ReturnHosts are the business systems a sign-in may return to (JSZG_RETURN_HOSTS).
 	ReturnHosts []string
 
+	// SMTP sends e-mail (JSZG_SMTP_*); no host starts the local SMTP stand-in.
+	SMTP SMTP
+	// MoE is 教育部账号登录 (JSZG_MOE_*); no issuer starts the local OpenID Connect stand-in.
+	MoE MoE
+	// QR images of the 订阅号 and 服务号 on 登录 (JSZG_QR_SUBSCRIPTION, JSZG_QR_SERVICE: paths of
+	// PNG or JPEG files); empty renders the stand-in's own codes.
+	QRSubscription, QRService string
+
 	ShutdownTimeout time.Duration
+}
+
+// SMTP configures the mail submission server.
+type SMTP struct {
+	Host, Username, Password, From, TLS string
+	Port                                int
+}
+
+// MoE configures the OpenID Connect client of the MoE unified identity platform.
+type MoE struct {
+	Issuer, ClientID, ClientSecret, DocNumberClaim, NameClaim string
+	Scopes                                                    []string
 }
 
 // TencentSMS configures Tencent Cloud SMS.
 type TencentSMS struct {
 	SecretID, SecretKey, Region, AppID, SignName, TemplateID, Endpoint string
+	// NoticeTemplateID is the template of account notices (JSZG_SMS_TENCENT_NOTICE_TEMPLATE_ID).
+	NoticeTemplateID string
 }
 
 // StandIns reports whether only local stand-ins are in use (no real provider configured). Each
 // stand-in's developer page (/dev/outbox, /dev/wechat) is served while that stand-in is on.
-func (c *Config) StandIns() bool { return c.SMSProvider == "" && c.WeChat.AppID == "" }
+func (c *Config) StandIns() bool {
+	return c.SMSProvider == "" && c.WeChat.AppID == "" && c.SMTP.Host == "" && c.MoE.Issuer == ""
+}
 
 // FromEnv reads the configuration.
 func FromEnv() (*Config, error) {
@@ -77,8 +101,21 @@ func FromEnv() (*Config, error) {
 			SignName:   os.Getenv("JSZG_SMS_TENCENT_SIGN_NAME"),
 			TemplateID: os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_ID"),
 			Endpoint:   os.Getenv("JSZG_SMS_TENCENT_ENDPOINT"),
+
+			NoticeTemplateID: os.Getenv("JSZG_SMS_TENCENT_NOTICE_TEMPLATE_ID"),
 		},
 	}
+	c.SMTP = SMTP{Host: os.Getenv("JSZG_SMTP_HOST"), Username: os.Getenv("JSZG_SMTP_USERNAME"),
+		Password: os.Getenv("JSZG_SMTP_PASSWORD"), From: env("JSZG_SMTP_FROM", "noreply@jszg.edu.cn"), TLS: os.Getenv("JSZG_SMTP_TLS")}
+	if p := os.Getenv("JSZG_SMTP_PORT"); p != "" {
+		if _, err := fmt.Sscan(p, &c.SMTP.Port); err != nil {
+			return nil, fmt.Errorf("JSZG_SMTP_PORT: %w", err)
+		}
+	}
+	c.MoE = MoE{Issuer: os.Getenv("JSZG_MOE_ISSUER"), ClientID: os.Getenv("JSZG_MOE_CLIENT_ID"),
+		ClientSecret: os.Getenv("JSZG_MOE_CLIENT_SECRET"), DocNumberClaim: env("JSZG_MOE_CLAIM_DOC_NUMBER", "id_number"),
+		NameClaim: env("JSZG_MOE_CLAIM_NAME", "name"), Scopes: strings.Fields(env("JSZG_MOE_SCOPES", "profile"))}
+	c.QRSubscription, c.QRService = os.Getenv("JSZG_QR_SUBSCRIPTION"), os.Getenv("JSZG_QR_SERVICE")
 	if err := c.LogLevel.UnmarshalText([]byte(env("JSZG_LOG_LEVEL", "info"))); err != nil {
 		return nil, fmt.Errorf("JSZG_LOG_LEVEL: %w", err)
 	}
@@ -96,6 +133,9 @@ func (c *Config) Check() error {
 		}
 	default:
 		return fmt.Errorf("JSZG_SMS_PROVIDER: unknown provider %q (want tencent, or unset for the local stand-in)", c.SMSProvider)
+	}
+	if c.MoE.Issuer != "" && c.MoE.ClientID == "" {
+		return fmt.Errorf("JSZG_MOE_ISSUER needs JSZG_MOE_CLIENT_ID (and JSZG_MOE_CLIENT_SECRET)")
 	}
 	if c.CaptchaOff && !c.StandIns() {
 		return fmt.Errorf("JSZG_CAPTCHA=off is only allowed with the local stand-ins, never with real providers")

@@ -16,6 +16,12 @@ import (
 // status is the one place where error codes become HTTP statuses.
 func status(c errcode.Code) int {
 	switch c {
+	case errcode.ResetLegacyAccount, errcode.ResetMethodRefused, errcode.ResetWeChatPending:
+		return http.StatusConflict
+	case errcode.ResetFlowExpired, errcode.ResetLinkInvalid, errcode.MoEPendingExpired:
+		return http.StatusGone
+	case errcode.EmailUnavailable, errcode.MoEUnavailable:
+		return http.StatusServiceUnavailable
 	case errcode.Unauthorized, errcode.SessionExpired, errcode.SignInFailed:
 		return http.StatusUnauthorized
 	case errcode.Forbidden, errcode.CSRFFailed:

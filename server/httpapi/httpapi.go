@@ -17,7 +17,10 @@ import (
 	"jszg/server/captcha"
 	"jszg/server/clock"
 	"jszg/server/codesend"
+	"jszg/server/moelogin"
 	"jszg/server/outbox"
+	"jszg/server/passwordreset"
+	"jszg/server/profile"
 	"jszg/server/quota"
 	"jszg/server/registration"
 	"jszg/server/session"
@@ -55,6 +58,15 @@ type Deps struct {
 	Health   func(ctx context.Context) error
 	// TrustedProxies are believed for the client address (X-Forwarded-For).
 	TrustedProxies []string
+
+	// PasswordReset is 忘记密码, Profile the personal centre's changes, MoE 教育部账号登录.
+	PasswordReset *passwordreset.Flow
+	Profile       *profile.Flow
+	MoE           *moelogin.Flow
+	// PublicURL is this server's external base URL ("" takes it from each request).
+	PublicURL string
+	// FollowQR are the 订阅号 and 服务号 QR images of 登录 (PNG or JPEG bytes).
+	FollowQR map[string][]byte
 }
 
 // API is the Fiber application and the router of signed-in routes, for other packages (WeChat
@@ -95,6 +107,7 @@ func New(d Deps) *API {
 	r.Delete("/session", a.requireSession, a.checkCSRF, a.signOut)
 	r.Get("/me", a.requireSession, a.me)
 	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
+	a.mountAccountRoutes(r)
 
 	if d.Outbox != nil {
 		app.Get("/dev/outbox.json", a.outboxJSON)

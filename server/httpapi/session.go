@@ -117,6 +117,10 @@ func (a *API) meOf(c *fiber.Ctx, acc *account.Account, sess *session.Session) (*
 	if acc.PermitNumber == "" {
 		me.PermitNumber = ""
 	}
+	if st := acc.Staged; st != nil {
+		me.Staged = &api.StagedIdentity{Name: st.Name, ValidityTerm: st.ValidityTerm, ValidFrom: st.ValidFrom, ValidUntil: st.ValidUntil}
+	}
+	me.MoELinked = acc.MoESubject != ""
 	if a.d.WeChat != nil {
 		openid, err := a.d.WeChat.BoundOpenID(c.UserContext(), acc.ID)
 		if err != nil {

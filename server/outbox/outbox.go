@@ -46,6 +46,11 @@ func SMSText(code string, validMinutes int) string {
 	return fmt.Sprintf("【中国教师资格网】您的验证码为%s，%d分钟内有效。如非本人操作，请忽略本短信。", code, validMinutes)
 }
 
+// NoticeText is the text of an account-notice SMS, as the real notice template words it.
+func NoticeText(what, when string) string {
+	return fmt.Sprintf("【中国教师资格网】您的账号于%s%s。如非本人操作，请立即通过“忘记密码”重置密码。", when, what)
+}
+
 // SendCode keeps an SMS with a verification code (it is the stand-in's sms.Sender).
 func (o *Outbox) SendCode(ctx context.Context, phone, code string, validMinutes int) error {
 	return o.Put(ctx, Message{Channel: "sms", To: phone, Text: SMSText(code, validMinutes), Code: code})

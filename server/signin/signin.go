@@ -122,6 +122,9 @@ func (f *Flow) SignIn(ctx context.Context, req *api.SignInRequest, addr string) 
 	return &Result{Token: token, Session: sess, Account: acc, Redirect: f.redirect(req)}, nil
 }
 
+// Redirect is where a sign-in by another way (教育部账号登录) sends the browser: the same rule.
+func (f *Flow) Redirect(req *api.SignInRequest) string { return f.redirect(req) }
+
 // redirect is where the browser goes after sign-in: back to the business system that sent the
 // applicant when its address is one we know, else the personal centre (with the entry, so the
 // page can offer that entry's business).

@@ -29,6 +29,10 @@ type TencentConfig struct {
 	// TemplateID is an approved template with two parameters: {1} the code and {2} how many
 	// minutes it is valid, e.g. "您的验证码为{1}，{2}分钟内有效，请勿泄露。".
 	TemplateID string
+	// NoticeTemplateID is an approved template for account notices with two parameters: {1}
+	// what happened and {2} when, e.g. "您的账号于{2}{1}，如非本人操作请及时重置密码。". Empty: no
+	// notice goes by SMS.
+	NoticeTemplateID string
 	// Endpoint overrides sms.tencentcloudapi.com: a host name, or a URL such as
 	// http://127.0.0.1:8025 for the local stand-in.
 	Endpoint string
@@ -121,6 +125,21 @@ type sendSmsResponse struct {
 
 // SendCode sends one code to one number with the configured template.
 func (t *Tencent) SendCode(ctx context.Context, phone, code string, validMinutes int) error {
+	return t.send(ctx, phone, t.cfg.TemplateID, []string{code, strconv.Itoa(validMinutes)})
+}
+
+// ErrNoNoticeTemplate: no notice template is configured.
+var ErrNoNoticeTemplate = errors.New("sms: no notice template configured")
+
+// SendNotice sends an account notice (what happened, when) with the notice template.
+func (t *Tencent) SendNotice(ctx context.Context, phone, what, when string) error {
+	if t.cfg.NoticeTemplateID == "" {
+		return ErrNoNoticeTemplate
+	}
+	return t.send(ctx, phone, t.cfg.NoticeTemplateID, []string{what, when})
+}
+
+func (t *Tencent) send(ctx context.Context, phone, templateID string, params []string) error {
 	masked := maskPhone(phone)
 	if !mainlandMobile.MatchString(phone) {
 		return &Error{Kind: ErrPhoneRejected, Phone: masked, Message: "not a mainland mobile number"}
@@ -133,8 +152,8 @@ func (t *Tencent) SendCode(ctx context.Context, phone, code string, validMinutes
 		"PhoneNumberSet":   []string{"+86" + phone},
 		"SmsSdkAppId":      t.cfg.SdkAppID,
 		"SignName":         t.cfg.SignName,
-		"TemplateId":       t.cfg.TemplateID,
-		"TemplateParamSet": []string{code, strconv.Itoa(validMinutes)},
+		"TemplateId":       templateID,
+		"TemplateParamSet": params,
 	})
 	if err != nil {
 		return &Error{Kind: ErrUnavailable, Phone: masked, Message: "build request", cause: err}

@@ -15,7 +15,9 @@ import (
 	"jszg/server/audit"
 	"jszg/server/captcha"
 	"jszg/server/code"
+	"jszg/server/moelogin"
 	"jszg/server/outbox"
+	"jszg/server/passwordreset"
 	"jszg/server/quota"
 	"jszg/server/session"
 	"jszg/server/settings"
@@ -52,6 +54,9 @@ type Stores struct {
 	Audit    audit.Store
 	Outbox   outbox.Store
 	WeChat   wechat.Stores
+	// PasswordResets are the tickets of 忘记密码; MoE the records of 教育部账号登录.
+	PasswordResets passwordreset.Store
+	MoE            moelogin.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -77,16 +82,18 @@ func Open(ctx context.Context, cfg Config) (*Stores, error) {
 // OnSQLite returns the stores of an open embedded database.
 func OnSQLite(db *sqlite.DB) *Stores {
 	return &Stores{
-		Engine:   EngineSQLite,
-		SQLite:   db,
-		Settings: db.Settings(),
-		Accounts: db.Accounts(),
-		Sessions: db.Sessions(),
-		Quotas:   db.Quotas(),
-		Codes:    db.Codes(),
-		Captcha:  db.Captcha(),
-		Audit:    db.Audit(),
-		Outbox:   db.Outbox(),
+		Engine:         EngineSQLite,
+		SQLite:         db,
+		Settings:       db.Settings(),
+		Accounts:       db.Accounts(),
+		Sessions:       db.Sessions(),
+		Quotas:         db.Quotas(),
+		Codes:          db.Codes(),
+		Captcha:        db.Captcha(),
+		Audit:          db.Audit(),
+		Outbox:         db.Outbox(),
+		PasswordResets: db.PasswordResets(),
+		MoE:            db.MoEStates(),
 		WeChat: wechat.Stores{
 			Tokens:      db.WeChatTokens(),
 			Bindings:    db.WeChatBindings(),
@@ -101,16 +108,18 @@ func OnSQLite(db *sqlite.DB) *Stores {
 // OnMongo returns the stores of an open MongoDB database.
 func OnMongo(db *mongo.DB) *Stores {
 	return &Stores{
-		Engine:   EngineMongoDB,
-		Mongo:    db,
-		Settings: db.Settings(),
-		Accounts: db.Accounts(),
-		Sessions: db.Sessions(),
-		Quotas:   db.Quotas(),
-		Codes:    db.Codes(),
-		Captcha:  db.Captcha(),
-		Audit:    db.Audit(),
-		Outbox:   db.Outbox(),
+		Engine:         EngineMongoDB,
+		Mongo:          db,
+		Settings:       db.Settings(),
+		Accounts:       db.Accounts(),
+		Sessions:       db.Sessions(),
+		Quotas:         db.Quotas(),
+		Codes:          db.Codes(),
+		Captcha:        db.Captcha(),
+		Audit:          db.Audit(),
+		Outbox:         db.Outbox(),
+		PasswordResets: db.PasswordResets(),
+		MoE:            db.MoEStates(),
 		WeChat: wechat.Stores{
 			Tokens:      db.WeChatTokens(),
 			Bindings:    db.WeChatBindings(),

@@ -207,4 +207,8 @@ type Me struct {
 	RealNameState string `json:"real_name_state"` // none, verified, review_pending, review_approved
 	WeChatBound   bool   `json:"wechat_bound"`
 	CSRFToken     string `json:"csrf_token"`
+	// Staged is a change of name or validity dates waiting for a real-name verification.
+	Staged *StagedIdentity `json:"staged,omitempty"`
+	// MoELinked: the account has signed in with 教育部账号登录 at least once.
+	MoELinked bool `json:"moe_linked,omitempty"`
 }

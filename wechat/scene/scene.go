@@ -44,6 +44,9 @@ const (
 const (
 	PurposeRegister = "register"
 	PurposeBind     = "bind"
+	// PurposeReset proves, for 微信验证重置密码, that the WeChat bound to the account is at hand:
+	// only a scan from the bound openid counts.
+	PurposeReset = "reset"
 )
 
 // Statuses a page polls.
@@ -53,6 +56,8 @@ const (
 	StatusBound    = "bound"
 	StatusRejected = "rejected"
 	StatusExpired  = "expired"
+	// StatusVerified: a reset scene scanned by the openid bound to its account.
+	StatusVerified = "verified"
 )
 
 // Per-openid limits on registration codes asked by scanning, on top of the per-scene limits of
@@ -75,6 +80,8 @@ const (
 	replyUsed       = "该二维码已使用，请在网页上刷新二维码后重新扫码。"
 	replyBound      = "绑定成功！您的微信已与中国教师资格网账号绑定，今后可通过本服务号接收验证码和审核结果通知。"
 	replyBoundAgain = "您的微信已绑定该账号，无需重复绑定。"
+	replyResetOK    = "身份确认成功！请回到网页设置新密码。如非本人操作，请忽略本消息，您的密码不会被修改。"
+	replyResetOther = "该微信未绑定此中国教师资格网账号，扫码不能用于重置密码。请使用绑定该账号的微信扫码，或选择其他重置方式。"
 	// Welcome is the reply to a follow without a scene.
 	Welcome = "感谢关注中国教师资格网服务号！登录中国教师资格网后，可在“个人信息中心”绑定帐号，通过本服务号获取验证码、接收审核结果通知。"
 )
@@ -183,6 +190,9 @@ func (f *Flow) Create(ctx context.Context, purpose, accountID string) (*Scene, e
 	switch purpose {
 	case PurposeRegister:
 		accountID = ""
+	case PurposeReset:
+		// An empty account is a reset started for no account: its scene can be scanned, and
+		// proves nothing to anyone, exactly as a scan from the wrong WeChat.
 	case PurposeBind:
 		if accountID == "" {
 			return nil, errors.New("bind scene without an account")
@@ -285,8 +295,45 @@ func (f *Flow) Scan(ctx context.Context, openid, id string) (string, error) {
 			return replyUsed, nil
 		}
 		return f.bind(ctx, sc, openid)
+	case PurposeReset:
+		if sc.Status != StatusWaiting {
+			return replyUsed, nil
+		}
+		return f.proveReset(ctx, sc, openid)
 	}
 	return replyExpired, nil
+}
+
+// proveReset settles a reset scene scanned by the account's bound openid. Any other openid is
+// told so and its claim given back, so that the scene stays open for the bound WeChat.
+func (f *Flow) proveReset(ctx context.Context, sc *Scene, openid string) (string, error) {
+	b, err := f.binder.Get(ctx, sc.AccountID)
+	switch {
+	case sc.AccountID == "" || errors.Is(err, binding.ErrNotBound):
+	case err != nil:
+		f.release(ctx, sc.ID, openid)
+		return "", err
+	case b.OpenID == openid:
+		if err := f.st.Settle(ctx, sc.ID, openid, StatusVerified, ""); err != nil {
+			return "", fmt.Errorf("record reset scan: %w", err)
+		}
+		return replyResetOK, nil
+	}
+	f.release(ctx, sc.ID, openid)
+	return replyResetOther, nil
+}
+
+// ResetProof returns the account and openid of a reset scene that the account's bound openid
+// scanned; ErrNotFound otherwise.
+func (f *Flow) ResetProof(ctx context.Context, id string) (accountID, openid string, err error) {
+	sc, err := f.Get(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	if sc.Purpose != PurposeReset || sc.Status != StatusVerified || sc.AccountID == "" || sc.OpenID == "" {
+		return "", "", ErrNotFound
+	}
+	return sc.AccountID, sc.OpenID, nil
 }
 
 func (f *Flow) sendCode(ctx context.Context, sc *Scene, openid string, now time.Time) (string, error) {

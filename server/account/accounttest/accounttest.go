@@ -143,4 +143,93 @@ func Run(t *testing.T, open func(t *testing.T) account.Store) {
 			t.Fatalf("hash %v, %v", got, err)
 		}
 	})
+
+	t.Run("PhoneIdentityAndStagedChange", func(t *testing.T) {
+		st := open(t)
+		if err := st.Create(ctx, Sample("a1", "11010519491231002X", now)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetPhone(ctx, "a1", "13900001111"); err != nil {
+			t.Fatal(err)
+		}
+		staged := &account.StagedIdentity{Name: "张三丰", ValidityTerm: "20y", ValidFrom: "2012-01-01",
+			ValidUntil: "2032-01-01", At: now.Add(time.Minute)}
+		ch := account.IdentityChange{Ethnicity: "回族", PermitNumber: "", LocalID: "", Staged: staged}
+		if err := st.SetIdentity(ctx, "a1", ch); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetIdentity(ctx, "nope", ch); !errors.Is(err, account.ErrNotFound) {
+			t.Fatalf("identity of an unknown account: %v, want ErrNotFound", err)
+		}
+		got, err := st.ByID(ctx, "a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Phone != "13900001111" || got.Ethnicity != "回族" || got.Name != "张三" {
+			t.Fatalf("after the change: phone %q ethnicity %q name %q", got.Phone, got.Ethnicity, got.Name)
+		}
+		if got.Staged == nil || *got.Staged != *staged {
+			t.Fatalf("staged %+v, want %+v", got.Staged, staged)
+		}
+		// A change replaced since it was read is not applied.
+		old := *staged
+		old.At = now
+		if ok, err := st.ApplyStaged(ctx, "a1", old); err != nil || ok {
+			t.Fatalf("apply of a replaced change: %v, %v; want false", ok, err)
+		}
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := st.ApplyStaged(ctx, "a1", *staged)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d appliers won, want 1", wins.Load())
+		}
+		got, err = st.ByID(ctx, "a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Staged != nil || got.Name != "张三丰" || got.ValidityTerm != "20y" || got.ValidFrom != "2012-01-01" || got.ValidUntil != "2032-01-01" {
+			t.Fatalf("after applying: %+v", got)
+		}
+		// Clearing a staged change.
+		if err := st.SetIdentity(ctx, "a1", account.IdentityChange{Ethnicity: "汉族", Staged: staged}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetIdentity(ctx, "a1", account.IdentityChange{Ethnicity: "汉族"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.ByID(ctx, "a1"); got == nil || got.Staged != nil {
+			t.Fatalf("cleared staged change still there: %+v", got)
+		}
+	})
+
+	t.Run("LinkMoE", func(t *testing.T) {
+		st := open(t)
+		if err := st.Create(ctx, Sample("a1", "11010519491231002X", now)); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			subject string
+			want    bool
+		}{{"sub-1", true}, {"sub-1", true}, {"sub-2", false}} {
+			if ok, err := st.LinkMoE(ctx, "a1", c.subject); err != nil || ok != c.want {
+				t.Fatalf("link %s: %v, %v; want %v", c.subject, ok, err, c.want)
+			}
+		}
+		if got, _ := st.ByID(ctx, "a1"); got == nil || got.MoESubject != "sub-1" {
+			t.Fatalf("subject %+v, want sub-1", got)
+		}
+	})
 }

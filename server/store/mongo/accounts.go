@@ -90,3 +90,54 @@ func (s *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
 		bson.M{"$set": bson.M{"password_hash": hash}})
 	return err
 }
+
+// SetPhone implements account.Store.
+func (s *Accounts) SetPhone(ctx context.Context, id, phone string) error {
+	_, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx, bson.M{"_id": id, "archived_at": nil},
+		bson.M{"$set": bson.M{"phone": phone}})
+	return err
+}
+
+// SetIdentity implements account.Store.
+func (s *Accounts) SetIdentity(ctx context.Context, id string, ch account.IdentityChange) error {
+	set := bson.M{"ethnicity": ch.Ethnicity, "permit_number": ch.PermitNumber, "local_id": ch.LocalID}
+	update := bson.M{"$set": set}
+	if ch.Staged != nil {
+		set["staged"] = ch.Staged
+	} else {
+		update["$unset"] = bson.M{"staged": ""}
+	}
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx, bson.M{"_id": id, "archived_at": nil}, update)
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return account.ErrNotFound
+	}
+	return nil
+}
+
+// ApplyStaged implements account.Store. The staged values come from the caller, who read them
+// with the change's time; the filter on that time makes the step apply exactly what was read.
+func (s *Accounts) ApplyStaged(ctx context.Context, id string, st account.StagedIdentity) (bool, error) {
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx,
+		bson.M{"_id": id, "archived_at": nil, "staged.at": st.At},
+		bson.M{"$set": bson.M{"name": st.Name, "validity_term": st.ValidityTerm, "valid_from": st.ValidFrom,
+			"valid_until": st.ValidUntil}, "$unset": bson.M{"staged": ""}})
+	if err != nil {
+		return false, err
+	}
+	return res.ModifiedCount == 1, nil
+}
+
+// LinkMoE implements account.Store.
+func (s *Accounts) LinkMoE(ctx context.Context, id, subject string) (bool, error) {
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx,
+		bson.M{"_id": id, "archived_at": nil, "$or": bson.A{
+			bson.M{"moe_subject": bson.M{"$exists": false}}, bson.M{"moe_subject": ""}, bson.M{"moe_subject": subject}}},
+		bson.M{"$set": bson.M{"moe_subject": subject}})
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}

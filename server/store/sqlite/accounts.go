@@ -38,8 +38,21 @@ CREATE UNIQUE INDEX accounts_live_doc_number ON accounts (doc_number) WHERE arch
 CREATE INDEX accounts_phone ON accounts (phone);
 `
 
+// The staged identity change (修改个人身份信息) and the MoE link came later: their columns are added
+// by a migration of their own.
+const accountsStagedSchema = `
+ALTER TABLE accounts ADD COLUMN staged_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN staged_validity_term TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN staged_valid_from TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN staged_valid_until TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN staged_at INTEGER;
+ALTER TABLE accounts ADD COLUMN moe_subject TEXT NOT NULL DEFAULT '';
+`
+
 const accountColumns = `id, doc_type, doc_number, name, sex, birth_date, ethnicity, region, permit_number,
 	local_id, validity_term, valid_from, valid_until, email, phone, password_hash, real_name, created_at, archived_at`
+
+const accountLaterColumns = `, staged_name, staged_validity_term, staged_valid_from, staged_valid_until, staged_at, moe_subject`
 
 // Accounts is the account.Store.
 type Accounts struct{ db *DB }
@@ -90,11 +103,16 @@ func (s *Accounts) ByID(ctx context.Context, id string) (*account.Account, error
 func (s *Accounts) one(ctx context.Context, where string, args ...any) (*account.Account, error) {
 	var a account.Account
 	var created int64
-	var archived sql.NullInt64
-	err := s.db.r.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts `+where, args...).Scan(
+	var archived, stagedAt sql.NullInt64
+	var st account.StagedIdentity
+	err := s.db.r.QueryRowContext(ctx, `SELECT `+accountColumns+accountLaterColumns+` FROM accounts `+where, args...).Scan(
 		&a.ID, &a.DocType, &a.DocNumber, &a.Name, &a.Sex, &a.BirthDate, &a.Ethnicity, &a.Region, &a.PermitNumber,
 		&a.LocalID, &a.ValidityTerm, &a.ValidFrom, &a.ValidUntil, &a.Email, &a.Phone, &a.PasswordHash, &a.RealName,
-		&created, &archived)
+		&created, &archived, &st.Name, &st.ValidityTerm, &st.ValidFrom, &st.ValidUntil, &stagedAt, &a.MoESubject)
+	if err == nil && stagedAt.Valid {
+		st.At = at(stagedAt.Int64)
+		a.Staged = &st
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, account.ErrNotFound
 	}
@@ -121,6 +139,56 @@ func (s *Accounts) Archive(ctx context.Context, id, docNumber string, createdBef
 func (s *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
 	_, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ? AND archived_at IS NULL`, hash, id)
 	return err
+}
+
+// SetPhone implements account.Store.
+func (s *Accounts) SetPhone(ctx context.Context, id, phone string) error {
+	_, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET phone = ? WHERE id = ? AND archived_at IS NULL`, phone, id)
+	return err
+}
+
+// SetIdentity implements account.Store.
+func (s *Accounts) SetIdentity(ctx context.Context, id string, ch account.IdentityChange) error {
+	var st account.StagedIdentity
+	var stagedAt any
+	if ch.Staged != nil {
+		st, stagedAt = *ch.Staged, ms(ch.Staged.At)
+	}
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET ethnicity = ?, permit_number = ?, local_id = ?,
+		staged_name = ?, staged_validity_term = ?, staged_valid_from = ?, staged_valid_until = ?, staged_at = ?
+		WHERE id = ? AND archived_at IS NULL`,
+		ch.Ethnicity, ch.PermitNumber, ch.LocalID, st.Name, st.ValidityTerm, st.ValidFrom, st.ValidUntil, stagedAt, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return account.ErrNotFound
+	}
+	return nil
+}
+
+// ApplyStaged implements account.Store.
+func (s *Accounts) ApplyStaged(ctx context.Context, id string, st account.StagedIdentity) (bool, error) {
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET name = staged_name, validity_term = staged_validity_term,
+		valid_from = staged_valid_from, valid_until = staged_valid_until,
+		staged_name = '', staged_validity_term = '', staged_valid_from = '', staged_valid_until = '', staged_at = NULL
+		WHERE id = ? AND archived_at IS NULL AND staged_at = ?`, id, ms(st.At))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// LinkMoE implements account.Store.
+func (s *Accounts) LinkMoE(ctx context.Context, id, subject string) (bool, error) {
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET moe_subject = ?
+		WHERE id = ? AND archived_at IS NULL AND moe_subject IN ('', ?)`, subject, id, subject)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // SeedAccounts inserts accounts in batches of one transaction each (jszg seed): the way to fill

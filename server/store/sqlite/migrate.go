@@ -24,6 +24,8 @@ var migrations = []struct {
 	{"slide captcha", captchaSchema},
 	{"audit log and outbox", auditSchema + outboxSchema},
 	{"wechat", wechatSchema},
+	{"staged identity and MoE link", accountsStagedSchema},
+	{"password resets and MoE sign-in", passwordResetSchema + moeSchema},
 }
 
 // migrate applies the migrations the database has not had yet.
