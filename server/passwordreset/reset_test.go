@@ -181,7 +181,8 @@ const newPassword = "Quiet-Harbour-2026"
 // (but for the random flow token), and median time within 10 %; and nothing is sent for the
 // unknown ones.
 func TestStartSaysNothingAboutExistence(t *testing.T) {
-	env := start(t)
+	clk := clock.NewFake(time.Date(2026, 6, 1, 9, 30, 0, 0, clock.China))
+	env := start(t, testenv.WithClock(clk))
 	c := newClient(t, env)
 	var known []*account.Account
 	for i := range 50 {
@@ -197,19 +198,27 @@ func TestStartSaysNothingAboutExistence(t *testing.T) {
 	var bodies = map[string]int{}
 	var tKnown, tUnknown []time.Duration
 	var flowsUnknown []string
-	for i := range 50 {
-		for _, a := range []*account.Account{known[i], unknown[i]} {
-			begin := time.Now()
-			st, raw := c.do("POST", "/api/password-reset", api.PasswordResetStart{DocType: a.DocType, DocNumber: a.DocNumber, Name: a.Name, Captcha: "off"}, nil)
-			d := time.Since(begin)
-			bodies[fmt.Sprintf("%d %s", st, tokenRE.ReplaceAllString(string(raw), `"flow":"…"`))]++
-			if a == known[i] {
-				tKnown = append(tKnown, d)
-			} else {
-				tUnknown = append(tUnknown, d)
-				var f api.PasswordResetFlow
-				_ = json.Unmarshal(raw, &f)
-				flowsUnknown = append(flowsUnknown, f.Flow)
+	// Three passes over the hundred, interleaved, an hour apart on the injected clock (the
+	// per-address limit is 300 an hour): 150 timings a side, so that a moment of load elsewhere
+	// on the machine does not decide the medians.
+	for pass := range 3 {
+		if pass > 0 {
+			clk.Advance(time.Hour)
+		}
+		for i := range 50 {
+			for _, a := range []*account.Account{known[i], unknown[i]} {
+				begin := time.Now()
+				st, raw := c.do("POST", "/api/password-reset", api.PasswordResetStart{DocType: a.DocType, DocNumber: a.DocNumber, Name: a.Name, Captcha: "off"}, nil)
+				d := time.Since(begin)
+				bodies[fmt.Sprintf("%d %s", st, tokenRE.ReplaceAllString(string(raw), `"flow":"…"`))]++
+				if a == known[i] {
+					tKnown = append(tKnown, d)
+				} else {
+					tUnknown = append(tUnknown, d)
+					var f api.PasswordResetFlow
+					_ = json.Unmarshal(raw, &f)
+					flowsUnknown = append(flowsUnknown, f.Flow)
+				}
 			}
 		}
 	}
@@ -226,7 +235,9 @@ func TestStartSaysNothingAboutExistence(t *testing.T) {
 	if diff := float64(mk-mu) / float64(max(mk, mu)); diff > 0.10 || diff < -0.10 {
 		t.Fatalf("medians differ by %.0f%%: existing %v, unknown %v", diff*100, mk, mu)
 	}
-	// 安全验证 and the sends of an unknown account look like a real one's and send nothing.
+	// 安全验证 and the sends of an unknown account look like a real one's and send nothing (the
+	// flows of the last pass are still live).
+	flowsUnknown = flowsUnknown[len(flowsUnknown)-50:]
 	var m api.PasswordResetMethods
 	if st, raw := c.do("POST", "/api/password-reset/methods", api.PasswordResetFlowRequest{Flow: flowsUnknown[0]}, &m); st != 200 ||
 		!regexp.MustCompile(`^[a-z0-9]\*{5}@[a-z0-9.]+$`).MatchString(m.Email) || !regexp.MustCompile(`^1[3-9]\d\*{4}\d{4}$`).MatchString(m.Phone) {
