@@ -154,6 +154,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		},
 		Health:         st.Ping,
 		TrustedProxies: cfg.TrustedProxies,
+		PublicURL:      cfg.WeChat.PublicURL,
 	})
 	wx.Mount(s.API.App, s.API.Authed, httpapi.AccountOf)
 	if phone := wx.StandIn(); phone != nil {

@@ -22,6 +22,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"jszg/server/pii"
 )
 
 // Options say where the database is and what the engine can do.
@@ -43,7 +45,13 @@ type DB struct {
 
 	mu       sync.Mutex
 	expiring []ttlField
+	// pii seals the accounts' personal information (SetPersonalDataKeys); set once at start.
+	pii *pii.Keys
 }
+
+// SetPersonalDataKeys gives the accounts the keys that seal and index personal information. It
+// is called once, before the accounts are used.
+func (d *DB) SetPersonalDataKeys(k *pii.Keys) { d.pii = k }
 
 type ttlField struct{ coll, field string }
 
