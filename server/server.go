@@ -57,7 +57,10 @@ type Server struct {
 	// fail on demand.
 	SMSStandIn *smsfake.Server
 	WeChat     *wechat.Service
-	Clock      clock.Clock
+	// Accounts is the account service; real-name verification and manual review call its
+	// ArchiveSuperseded when an account proves its holder.
+	Accounts *account.Accounts
+	Clock    clock.Clock
 	log        *slog.Logger
 	closers    []func()
 	cancel     context.CancelFunc
@@ -104,6 +107,13 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	keys, err := personalDataKeys(ctx, st.Settings, cfg.Security)
+	if err != nil {
+		return err
+	}
+	if err := sealAccounts(ctx, st, keys, log); err != nil {
+		return err
+	}
 	if cfg.CaptchaOff {
 		log.Warn("JSZG_CAPTCHA=off: the slide captcha accepts anything; for load tests with local stand-ins only")
 	}
@@ -121,6 +131,8 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	}
 	hasher := account.NewHasher(hp)
 	sessions := session.New(st.Sessions, clk, secret)
+	accounts.Sessions = sessions
+	s.Accounts = accounts
 	auditLog := audit.New(st.Audit, clk, log)
 
 	sender, err := s.smsSender(cfg, st, clk)
@@ -147,6 +159,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		WeChat:   wx,
 		Register: &registration.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, WeChat: wx, Audit: auditLog, Clock: clk,
+			Quotas: quotas, Notifier: legacyNotifier{box: s.Outbox, log: log},
 		},
 		SignIn: &signin.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Quotas: quotas, Sessions: sessions,

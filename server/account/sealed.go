@@ -74,4 +74,6 @@ type Resealer interface {
 	// Reseal re-encrypts up to batch accounts not sealed with the current key and returns how
 	// many it did; 0 means none is left.
 	Reseal(ctx context.Context, batch int) (int, error)
+	// ResealPlain seals up to batch accounts stored before personal data was sealed.
+	ResealPlain(ctx context.Context, batch int) (int, error)
 }

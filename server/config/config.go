@@ -43,6 +43,9 @@ type Config struct {
 	ReturnHosts []string
 
 	ShutdownTimeout time.Duration
+
+	// Security: personal-data keys, stand-ins, WeChat compatible mode (security.go).
+	Security Security
 }
 
 // TencentSMS configures Tencent Cloud SMS.
@@ -50,9 +53,13 @@ type TencentSMS struct {
 	SecretID, SecretKey, Region, AppID, SignName, TemplateID, Endpoint string
 }
 
-// StandIns reports whether only local stand-ins are in use (no real provider configured). Each
-// stand-in's developer page (/dev/outbox, /dev/wechat) is served while that stand-in is on.
-func (c *Config) StandIns() bool { return c.SMSProvider == "" && c.WeChat.AppID == "" }
+// StandIns reports whether the local stand-ins are in use: asked for (JSZG_STANDINS=on) or no
+// real provider configured at all. Check refuses a mix of stand-ins and real providers. The
+// developer pages (/dev/outbox, /dev/wechat) are served while the stand-ins are on, to loopback
+// clients only.
+func (c *Config) StandIns() bool {
+	return c.Security.StandInsOn || (c.SMSProvider == "" && c.WeChat.AppID == "")
+}
 
 // FromEnv reads the configuration.
 func FromEnv() (*Config, error) {
@@ -82,6 +89,9 @@ func FromEnv() (*Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(env("JSZG_LOG_LEVEL", "info"))); err != nil {
 		return nil, fmt.Errorf("JSZG_LOG_LEVEL: %w", err)
 	}
+	if err := securityFromEnv(c); err != nil {
+		return nil, err
+	}
 	return c, c.Check()
 }
 
@@ -103,7 +113,7 @@ func (c *Config) Check() error {
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return fmt.Errorf("JSZG_SECRET must be at least 32 characters")
 	}
-	return nil
+	return c.checkSecurity()
 }
 
 func env(name, def string) string {

@@ -172,6 +172,16 @@ func (a *API) requireSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// An archived account's sessions end when it is archived; this check refuses any that a
+	// race or another instance left behind. Every signed-in route passes here.
+	if sess.Kind == "applicant" {
+		if _, err := a.d.Accounts.ByID(c.UserContext(), sess.AccountID); errors.Is(err, account.ErrNotFound) {
+			_ = a.d.Sessions.End(c.UserContext(), token)
+			return errcode.New(errcode.SessionExpired)
+		} else if err != nil {
+			return err
+		}
+	}
 	c.Locals(localSession, sess)
 	return c.Next()
 }

@@ -193,12 +193,24 @@ func (s *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
 // Reseal implements account.Resealer: each document is rewritten by one conditional update that
 // matches the sealed values read, so a change made meanwhile is never overwritten.
 func (s *Accounts) Reseal(ctx context.Context, batch int) (int, error) {
+	if s.d.pii == nil {
+		return 0, account.ErrNoKeys
+	}
+	return s.reseal(ctx, bson.M{"pii_key": bson.M{"$ne": s.d.pii.Current()}}, batch)
+}
+
+// ResealPlain implements account.Resealer.
+func (s *Accounts) ResealPlain(ctx context.Context, batch int) (int, error) {
+	return s.reseal(ctx, bson.M{"pii_key": bson.M{"$exists": false}}, batch)
+}
+
+func (s *Accounts) reseal(ctx context.Context, which bson.M, batch int) (int, error) {
 	k := s.d.pii
 	if k == nil {
 		return 0, account.ErrNoKeys
 	}
 	coll := s.d.DB.Collection(accountsCollection)
-	cur, err := coll.Find(ctx, bson.M{"pii_key": bson.M{"$ne": k.Current()}}, options.Find().SetLimit(int64(batch)))
+	cur, err := coll.Find(ctx, which, options.Find().SetLimit(int64(batch)))
 	if err != nil {
 		return 0, err
 	}

@@ -179,7 +179,11 @@ func (d *DB) Sweep(ctx context.Context, now time.Time) (int64, error) {
 }
 
 // isDuplicate reports a unique-index violation.
-func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+// The wire-protocol engine of the tests reports a unique index hit by an update as an internal
+// error carrying SQLite's message rather than as a duplicate key; both mean the same here.
+func isDuplicate(err error) bool {
+	return mongo.IsDuplicateKeyError(err) || (err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed"))
+}
 
 // notFound reports that a single-document read or find-and-modify found nothing.
 func notFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }

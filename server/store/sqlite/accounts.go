@@ -229,11 +229,23 @@ func (s *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
 // values read, so a change made meanwhile by a request is never overwritten; that row is taken
 // again by the next batch.
 func (s *Accounts) Reseal(ctx context.Context, batch int) (int, error) {
+	if s.db.pii == nil {
+		return 0, account.ErrNoKeys
+	}
+	return s.reseal(ctx, `WHERE pii_key != ? LIMIT ?`, s.db.pii.Current(), batch)
+}
+
+// ResealPlain implements account.Resealer.
+func (s *Accounts) ResealPlain(ctx context.Context, batch int) (int, error) {
+	return s.reseal(ctx, `WHERE pii_key = '' LIMIT ?`, batch)
+}
+
+func (s *Accounts) reseal(ctx context.Context, where string, args ...any) (int, error) {
 	k := s.db.pii
 	if k == nil {
 		return 0, account.ErrNoKeys
 	}
-	rows, err := s.db.r.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE pii_key != ? LIMIT ?`, k.Current(), batch)
+	rows, err := s.db.r.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts `+where, args...)
 	if err != nil {
 		return 0, err
 	}
