@@ -41,6 +41,9 @@ type Options struct {
 	Clock      clock.Clock
 	Log        *slog.Logger
 	HashParams *account.HashParams // cheaper hashing in tests
+	// CaptchaMinElapsed, when set, replaces the shortest time from drawing a puzzle to its
+	// answer: API tests answer at once, where a person needs a second.
+	CaptchaMinElapsed time.Duration
 	// Stores, when set, are used instead of opening the configured database (tests on the
 	// wire-protocol engine); the server closes them.
 	Stores *store.Stores
@@ -61,9 +64,9 @@ type Server struct {
 	// ArchiveSuperseded when an account proves its holder.
 	Accounts *account.Accounts
 	Clock    clock.Clock
-	log        *slog.Logger
-	closers    []func()
-	cancel     context.CancelFunc
+	log      *slog.Logger
+	closers  []func()
+	cancel   context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -117,12 +120,12 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	if cfg.CaptchaOff {
 		log.Warn("JSZG_CAPTCHA=off: the slide captcha accepts anything; for load tests with local stand-ins only")
 	}
-	capt, err := captcha.New(st.Captcha, clk, captcha.Options{Disabled: cfg.CaptchaOff})
+	quotas := quota.New(st.Quotas, clk)
+	capt, err := captcha.New(st.Captcha, clk, captcha.Options{Disabled: cfg.CaptchaOff, Failures: quotas, MinElapsed: o.CaptchaMinElapsed})
 	if err != nil {
 		return err
 	}
 	s.Captcha = capt
-	quotas := quota.New(st.Quotas, clk)
 	codes := code.New(st.Codes, clk, quotas, secret)
 	accounts := account.New(st.Accounts)
 	hp := account.DefaultHashParams

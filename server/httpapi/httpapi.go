@@ -160,7 +160,7 @@ func (a *API) solveCaptcha(c *fiber.Ctx) error {
 	if err := DecodeJSON(c, &ans); err != nil {
 		return err
 	}
-	pass, err := a.d.Captcha.Verify(c.UserContext(), c.Params("id"), ans)
+	pass, err := a.d.Captcha.VerifyFrom(c.UserContext(), c.Params("id"), ClientAddr(c), ans)
 	if err != nil {
 		return err
 	}
