@@ -73,6 +73,9 @@ func (c *Config) checkSecurity() error {
 	if len(real) > 0 && len(real) < 2 {
 		return fmt.Errorf("%s is set but not the other real providers: stand-ins never run beside real providers; configure JSZG_SMS_PROVIDER and JSZG_WECHAT_APPID together", real[0])
 	}
+	if c.WeChat.AppID != "" && c.WeChat.OriginalID == "" {
+		return fmt.Errorf("JSZG_WECHAT_ORIGINAL_ID (the service account's gh_ id) is required with JSZG_WECHAT_APPID: pushes not addressed to it are refused")
+	}
 	if c.Secret == composePlaceholder {
 		return fmt.Errorf("JSZG_SECRET is docker-compose.yml's placeholder; set a random secret")
 	}
