@@ -174,6 +174,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	})
 	wx.Mount(s.API.App, s.API.Authed, httpapi.AccountOf)
 	if phone := wx.StandIn(); phone != nil {
+		s.API.App.Use("/dev/wechat", httpapi.DevOnly)
 		phone.MountDevPage(s.API.App)
 	}
 	s.WeChat = wx

@@ -73,8 +73,12 @@ type API struct {
 // New builds the application with every API route.
 func New(d Deps) *API {
 	app := fiber.New(fiber.Config{
-		AppName:               "jszg",
-		BodyLimit:             MaxBody,
+		AppName: "jszg",
+		// securityHeaders answers 413 above MaxBody; a body up to this is read first, so the
+		// client gets that answer instead of a reset connection.
+		BodyLimit: 4 * MaxBody,
+		// Request line and headers; larger ones get 431, a long request target 414 (MaxURI).
+		ReadBufferSize:        16 << 10,
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           90 * time.Second,
@@ -84,7 +88,7 @@ func New(d Deps) *API {
 		// header. clientAddr reads the header instead (clientaddr.go).
 	})
 	a := &API{App: app, d: d, proxies: parseProxies(d.TrustedProxies)}
-	app.Use(a.recoverPanics, a.accessLog, a.clientAddr)
+	app.Use(a.recoverPanics, a.accessLog, a.securityHeaders, a.clientAddr)
 	app.Get("/healthz", a.healthz)
 
 	r := app.Group("/api", a.noStore, a.sameOrigin)
@@ -101,8 +105,8 @@ func New(d Deps) *API {
 	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
 
 	if d.Outbox != nil {
-		app.Get("/dev/outbox.json", a.outboxJSON)
-		app.Get("/dev/outbox", a.outboxPage)
+		app.Get("/dev/outbox.json", DevOnly, a.outboxJSON)
+		app.Get("/dev/outbox", DevOnly, a.outboxPage)
 	}
 	return a
 }
