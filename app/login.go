@@ -146,10 +146,16 @@ func (p *loginPage) firstError() string {
 // goTo follows a redirect the server chose: the app's own pages load in place, anything else
 // (a business system) is a full navigation in the same tab.
 func goTo(ctx app.Context, target, fallback string) {
-	if target == "" {
+	u, err := url.Parse(target)
+	// The server checked the target already; the client still never follows one it cannot parse
+	// or that a browser would read differently (a space, a control character, a backslash).
+	if target == "" || err != nil || strings.ContainsFunc(target, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' }) ||
+		(u.Scheme == "" && (!strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//"))) ||
+		(u.Scheme != "" && u.Scheme != "https" && u.Scheme != "http") {
 		target = fallback
+		u, _ = url.Parse(target)
 	}
-	if u, err := url.Parse(target); err == nil && (u.Host == "" || u.Host == app.Window().URL().Host) && isPage(u.Path) {
+	if u != nil && (u.Host == "" || u.Host == app.Window().URL().Host) && isPage(u.Path) {
 		ctx.Navigate(target)
 		return
 	}

@@ -45,6 +45,9 @@ type Options struct {
 	Clock      clock.Clock
 	Log        *slog.Logger
 	HashParams *account.HashParams // cheaper hashing in tests
+	// CaptchaMinElapsed, when set, replaces the shortest time from drawing a puzzle to its
+	// answer: API tests answer at once, where a person needs a second.
+	CaptchaMinElapsed time.Duration
 	// Stores, when set, are used instead of opening the configured database (tests on the
 	// wire-protocol engine); the server closes them.
 	Stores *store.Stores
@@ -65,10 +68,13 @@ type Server struct {
 	// OpenID Connect provider of 教育部账号登录 (nil with the real platform).
 	MailStandIn *mail.StandIn
 	MoEStandIn  *moelogin.StandIn
-	Clock       clock.Clock
-	log         *slog.Logger
-	closers     []func()
-	cancel      context.CancelFunc
+	// Accounts is the account service; real-name verification and manual review call its
+	// ArchiveSuperseded when an account proves its holder.
+	Accounts *account.Accounts
+	Clock    clock.Clock
+	log      *slog.Logger
+	closers  []func()
+	cancel   context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -112,15 +118,22 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	keys, err := personalDataKeys(ctx, st.Settings, cfg.Security)
+	if err != nil {
+		return err
+	}
+	if err := sealAccounts(ctx, st, keys, log); err != nil {
+		return err
+	}
 	if cfg.CaptchaOff {
 		log.Warn("JSZG_CAPTCHA=off: the slide captcha accepts anything; for load tests with local stand-ins only")
 	}
-	capt, err := captcha.New(st.Captcha, clk, captcha.Options{Disabled: cfg.CaptchaOff})
+	quotas := quota.New(st.Quotas, clk)
+	capt, err := captcha.New(st.Captcha, clk, captcha.Options{Disabled: cfg.CaptchaOff, Failures: quotas, MinElapsed: o.CaptchaMinElapsed})
 	if err != nil {
 		return err
 	}
 	s.Captcha = capt
-	quotas := quota.New(st.Quotas, clk)
 	codes := code.New(st.Codes, clk, quotas, secret)
 	accounts := account.New(st.Accounts)
 	hp := account.DefaultHashParams
@@ -129,6 +142,8 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	}
 	hasher := account.NewHasher(hp)
 	sessions := session.New(st.Sessions, clk, secret)
+	accounts.Sessions = sessions
+	s.Accounts = accounts
 	auditLog := audit.New(st.Audit, clk, log)
 
 	sender, err := s.smsSender(cfg, st, clk)
@@ -170,6 +185,7 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		WeChat:   wx,
 		Register: &registration.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, WeChat: wx, Audit: auditLog, Clock: clk,
+			Quotas: quotas, Notifier: legacyNotifier{box: s.Outbox, log: log},
 		},
 		SignIn: &signin.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Quotas: quotas, Sessions: sessions,
@@ -192,9 +208,11 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	})
 	wx.Mount(s.API.App, s.API.Authed, httpapi.AccountOf)
 	if phone := wx.StandIn(); phone != nil {
+		s.API.App.Use("/dev/wechat", httpapi.DevOnly)
 		phone.MountDevPage(s.API.App)
 	}
 	if s.MoEStandIn != nil {
+		s.API.App.Use("/dev/moe", httpapi.DevOnly)
 		s.MoEStandIn.MountDevPage(s.API.App)
 	}
 	s.WeChat = wx

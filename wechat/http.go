@@ -63,7 +63,7 @@ func (s *Service) createRegisterScene(c *fiber.Ctx) error {
 	if req.Purpose != api.WeChatPurposeRegister {
 		return s.fail(c, errBadRequest)
 	}
-	return s.createScene(c, scene.PurposeRegister, "", "addr:"+c.IP())
+	return s.createScene(c, scene.PurposeRegister, "", "addr:"+httpapi.ClientAddr(c))
 }
 
 func (s *Service) createScene(c *fiber.Ctx, purpose, accountID, quotaKey string) error {

@@ -64,6 +64,12 @@ type Config struct {
 	// ProfilePath is the personal centre page the OAuth binding returns to (default /profile).
 	ProfilePath string
 	Logger      *slog.Logger
+	// OriginalID is the service account's 原始ID (gh_…, JSZG_WECHAT_ORIGINAL_ID): a push not
+	// addressed to it is refused.
+	OriginalID string
+	// Compatible accepts plaintext pushes while an EncodingAESKey is set (JSZG_WECHAT_COMPATIBLE,
+	// the 公众平台's 兼容模式, for switching modes only); otherwise safe mode means encrypted only.
+	Compatible bool
 }
 
 // ConfigFromEnv reads the JSZG_WECHAT_* variables (see the package comment).
@@ -80,6 +86,8 @@ func ConfigFromEnv() Config {
 
 		ResetTemplateID:    os.Getenv("JSZG_WECHAT_TEMPLATE_RESET"),
 		SecurityTemplateID: os.Getenv("JSZG_WECHAT_TEMPLATE_SECURITY"),
+		OriginalID:         os.Getenv("JSZG_WECHAT_ORIGINAL_ID"),
+		Compatible:         os.Getenv("JSZG_WECHAT_COMPATIBLE") == "on",
 	}
 }
 
@@ -169,6 +177,7 @@ func New(ctx context.Context, cfg Config, st Stores, clk clock.Clock, codes *cod
 		}
 		s.standIn = srv.AddApp(ac)
 		cfg.AppID, cfg.AppSecret, cfg.Token, cfg.EncodingAESKey, cfg.APIBase = ac.AppID, ac.Secret, ac.Token, ac.EncodingAESKey, srv.URL
+		cfg.OriginalID = ac.OriginalID
 		if cfg.BoundTemplateID == "" {
 			cfg.BoundTemplateID = "local-bound-notice"
 		}
@@ -196,7 +205,8 @@ func New(ctx context.Context, cfg Config, st Stores, clk clock.Clock, codes *cod
 	s.bindings = notifyingBindings{binding.New(st.Bindings, clk), s}
 	s.scenes = scene.New(st.Scenes, clk, ticketer{client}, codes, s.bindings, s.quotas, s.log)
 	s.notices = notice.New(st.Notices, clk, client, s.bindings, s.log)
-	s.endpoint, err = callback.New(callback.Config{AppID: cfg.AppID, Token: cfg.Token, EncodingAESKey: cfg.EncodingAESKey},
+	s.endpoint, err = callback.New(callback.Config{AppID: cfg.AppID, Token: cfg.Token, EncodingAESKey: cfg.EncodingAESKey,
+		OriginalID: cfg.OriginalID, Compatible: cfg.Compatible},
 		st.Pushes, clk, s.onEvent, s.log)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,10 @@ type Account struct {
 	// MoESubject is the subject of the 教育部统一身份认证 identity linked to the account ("" until
 	// its first 教育部账号登录).
 	MoESubject string `bson:"moe_subject,omitempty"`
+	// Supersedes is the legacy account this one was registered over. Until the new account
+	// proves its holder (real-name verification or a manual review) both stay live: knowing a
+	// document number must not be enough to take over or shut out its legacy account.
+	Supersedes string `bson:"supersedes,omitempty"`
 }
 
 // StagedIdentity is the new name and validity of a change that takes effect only when a real-name
@@ -89,8 +93,17 @@ var (
 type Store interface {
 	// Create inserts a new live account; ErrTaken when the number has a live account.
 	Create(ctx context.Context, acc *Account) error
-	// ByDocNumber returns the live account of a normalised document number; ErrNotFound.
+	// ByDocNumber returns the live account holding a normalised document number (never one
+	// that only supersedes a legacy account); ErrNotFound.
 	ByDocNumber(ctx context.Context, docNumber string) (*Account, error)
+	// Candidates returns every live account of a document number: its holder and the accounts
+	// registered over it that await verification, oldest first.
+	Candidates(ctx context.Context, docNumber string) ([]*Account, error)
+	// ByPhone returns the live accounts with a normalised phone.
+	ByPhone(ctx context.Context, phone string) ([]*Account, error)
+	// Promote makes an account that supersedes a legacy account the holder of its number;
+	// ErrTaken while another live account holds it, ErrNotFound when it is not live.
+	Promote(ctx context.Context, id string) error
 	// ByID returns a live account; ErrNotFound (also for an archived one).
 	ByID(ctx context.Context, id string) (*Account, error)
 	// Archive archives account id if it is live, still holds docNumber and was created before
@@ -114,27 +127,99 @@ type Store interface {
 // Accounts is the account service the flows use.
 type Accounts struct {
 	Store
+	// Sessions ends the sessions of an archived account; nil ends none (tests of the store).
+	Sessions SessionEnder
+}
+
+// SessionEnder ends every session of an account.
+type SessionEnder interface {
+	EndAll(ctx context.Context, accountID, exceptID string) (int64, error)
 }
 
 // New returns the accounts kept in st.
-func New(st Store) *Accounts { return &Accounts{st} }
+func New(st Store) *Accounts { return &Accounts{Store: st} }
 
-// ArchiveLegacy archives the live legacy account of a document number, freeing the number for a
-// new registration. It reports whether an account was archived; a live account that is not
-// legacy is left alone.
-func (a *Accounts) ArchiveLegacy(ctx context.Context, docNumber string, now time.Time) (bool, error) {
-	acc, err := a.ByDocNumber(ctx, docNumber)
-	if errors.Is(err, ErrNotFound) {
-		return false, nil
+// MaxPendingOverLegacy bounds the accounts that may wait, registered over one legacy account, for
+// their holder to be verified: each costs a captcha and a code, and sign-in tries each.
+const MaxPendingOverLegacy = 3
+
+// ErrTooManyPending: MaxPendingOverLegacy accounts already wait over the legacy account.
+var ErrTooManyPending = errors.New("too many accounts registered over the legacy account")
+
+// CheckRegistrable says whether a new account may be registered for docNumber: ErrTaken when a
+// live account that is not legacy holds it, ErrTooManyPending at the bound. It returns the legacy
+// holder the new account will supersede, or nil when the number is free.
+func (a *Accounts) CheckRegistrable(ctx context.Context, docNumber string) (*Account, error) {
+	accs, err := a.Candidates(ctx, docNumber)
+	if err != nil {
+		return nil, err
 	}
-	if err != nil || !acc.Legacy() {
+	var holder *Account
+	pending := 0
+	for _, acc := range accs {
+		if acc.Supersedes != "" {
+			pending++
+			continue
+		}
+		holder = acc
+	}
+	switch {
+	case holder == nil:
+		return nil, nil
+	case !holder.Legacy():
+		return nil, ErrTaken
+	case pending >= MaxPendingOverLegacy:
+		return nil, ErrTooManyPending
+	}
+	return holder, nil
+}
+
+// ArchiveSuperseded is called when account id has proved its holder (real-name verification
+// passed or a manual review approved). If id was registered over a legacy account, the legacy
+// account is archived and its sessions end, every other account waiting over it is archived too
+// (they were not its holder), and id becomes the holder of the number. It reports whether a
+// legacy account was archived.
+func (a *Accounts) ArchiveSuperseded(ctx context.Context, id string, now time.Time) (bool, error) {
+	acc, err := a.ByID(ctx, id)
+	if err != nil {
 		return false, err
 	}
-	ok, err := a.Archive(ctx, acc.ID, docNumber, LegacyCutoff, now)
-	if err != nil {
-		return false, fmt.Errorf("archive legacy account: %w", err)
+	if acc.Supersedes == "" {
+		return false, nil
 	}
-	return ok, nil
+	accs, err := a.Candidates(ctx, acc.DocNumber)
+	if err != nil {
+		return false, err
+	}
+	archived := false
+	for _, other := range accs {
+		if other.ID == id {
+			continue
+		}
+		// The legacy holder was registered before the cutoff; the other waiting accounts
+		// before now. Either way the store archives only a live account still holding the
+		// number.
+		before := now.Add(time.Millisecond)
+		if other.ID == acc.Supersedes {
+			before = LegacyCutoff
+		} else if other.Supersedes == "" {
+			continue // a holder that is not the superseded legacy account: not ours to touch
+		}
+		ok, err := a.Archive(ctx, other.ID, acc.DocNumber, before, now)
+		if err != nil {
+			return archived, fmt.Errorf("archive superseded account: %w", err)
+		}
+		if ok && a.Sessions != nil {
+			if _, err := a.Sessions.EndAll(ctx, other.ID, ""); err != nil {
+				return archived, fmt.Errorf("end sessions of an archived account: %w", err)
+			}
+		}
+		archived = archived || (ok && other.ID == acc.Supersedes)
+	}
+	if err := a.Promote(ctx, id); err != nil {
+		return archived, fmt.Errorf("promote verified account: %w", err)
+	}
+	return archived, nil
 }
 
 // ApplyStagedIdentity makes the account's staged change of name and validity dates take effect.

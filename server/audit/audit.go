@@ -24,6 +24,9 @@ const (
 	CodeSent         = "code_sent"
 	CodeSendRefused  = "code_send_refused"
 	WeChatBindFailed = "wechat_bind_failed"
+	// Security hardening: re-registration over a legacy account, archived accounts, refusals.
+	LegacyReRegistered = "legacy_re_registered"
+	LegacyNoticeFailed = "legacy_notice_failed"
 )
 
 // Record is one audit entry.

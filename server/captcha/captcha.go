@@ -20,6 +20,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"jszg/server/clock"
+	"jszg/server/quota"
 	"jszg/shared/api"
 	"jszg/shared/errcode"
 )
@@ -76,7 +78,18 @@ type Options struct {
 	PuzzleTTL, PassTTL time.Duration
 	// MinDrag is the shortest drag accepted, from press to release. Default 300 ms.
 	MinDrag time.Duration
+	// MinElapsed is the shortest time the server itself measures from drawing a puzzle to its
+	// answer; the client's own duration and track are claims, this is not. Default MinDrag;
+	// negative: none (tests whose clients answer at once).
+	MinElapsed time.Duration
+	// Failures, when set, counts failed puzzles per client address (FailuresPerAddress): past
+	// the limit the address waits, so guessing blind at a 1-in-13 chance gets nowhere.
+	Failures *quota.Quotas
 }
+
+// FailuresPerAddress bounds failed puzzles from one client address. A person fails one now and
+// then; a script guessing blind fails twelve times in thirteen.
+var FailuresPerAddress = quota.Limit{Name: "captcha_fail_addr", Max: 20, Window: quota.Fixed(10 * time.Minute)}
 
 // Service draws, checks and redeems slide captchas. It is safe for concurrent use.
 type Service struct {
@@ -100,6 +113,9 @@ func New(st Store, clk clock.Clock, opts Options) (*Service, error) {
 	}
 	if opts.MinDrag <= 0 {
 		opts.MinDrag = 300 * time.Millisecond
+	}
+	if opts.MinElapsed == 0 {
+		opts.MinElapsed = opts.MinDrag
 	}
 	slider, err := loadSlider()
 	if err != nil {
@@ -171,11 +187,15 @@ func (s *Service) Generate(ctx context.Context) (*api.Captcha, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode captcha tile: %w", err)
 	}
-	id, err := randomToken(16)
+	token, err := randomToken(16)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.PutPuzzle(ctx, id, block.X, s.clk.Now().Add(s.opts.PuzzleTTL)); err != nil {
+	// The id carries the time the puzzle was drawn. A client cannot change it: the id is the
+	// puzzle's key, and any other id finds no puzzle.
+	now := s.clk.Now()
+	id := token + "." + strconv.FormatInt(now.UnixMilli(), 36)
+	if err := s.st.PutPuzzle(ctx, id, block.X, now.Add(s.opts.PuzzleTTL)); err != nil {
 		return nil, fmt.Errorf("store captcha puzzle: %w", err)
 	}
 	return &api.Captcha{
@@ -232,6 +252,12 @@ func (s *Service) draw() (slide.CaptchaData, *slide.Block, error) {
 // drag yields CaptchaFailed; an unknown, used or expired puzzle CaptchaExpired (either way the
 // client draws a new one).
 func (s *Service) Verify(ctx context.Context, id string, a api.CaptchaAnswer) (*api.CaptchaPass, error) {
+	return s.VerifyFrom(ctx, id, "", a)
+}
+
+// VerifyFrom is Verify for a client address, which Options.Failures limits: an address past its
+// failures gets CaptchaTooManyFailures (with when to retry) and its answers are not judged.
+func (s *Service) VerifyFrom(ctx context.Context, id, addr string, a api.CaptchaAnswer) (*api.CaptchaPass, error) {
 	if s.opts.Disabled {
 		token, err := randomToken(32)
 		if err != nil {
@@ -250,9 +276,21 @@ func (s *Service) Verify(ctx context.Context, id string, a api.CaptchaAnswer) (*
 	if !ok {
 		return nil, errcode.New(errcode.CaptchaExpired)
 	}
+	// A failure slot is taken before judging and given back on a pass, so concurrent answers
+	// cannot judge more than the limit allows.
+	var slot *quota.Grant
+	if s.opts.Failures != nil && addr != "" {
+		if slot, err = s.opts.Failures.Take(ctx, addr, FailuresPerAddress); err != nil {
+			return nil, quota.Refusal(err, errcode.CaptchaTooManyFailures)
+		}
+	}
+	if issued, ok := issuedAt(id); !ok || (s.opts.MinElapsed > 0 && now.Sub(issued) < s.opts.MinElapsed) {
+		return nil, errcode.New(errcode.CaptchaFailed)
+	}
 	if err := judge(x, a, s.opts.Tolerance, s.opts.MinDrag); err != nil {
 		return nil, errcode.New(errcode.CaptchaFailed)
 	}
+	slot.Release(ctx)
 	token, err := randomToken(32)
 	if err != nil {
 		return nil, err
@@ -295,6 +333,19 @@ func (s *Service) Answer(ctx context.Context, id string) (int, error) {
 		return 0, errcode.New(errcode.CaptchaExpired)
 	}
 	return x, nil
+}
+
+// issuedAt reads the drawing time out of a puzzle id.
+func issuedAt(id string) (time.Time, bool) {
+	i := strings.LastIndexByte(id, '.')
+	if i < 0 {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(id[i+1:], 36, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
 }
 
 // randomToken returns n random bytes, URL-safe base64 without padding.

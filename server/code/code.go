@@ -63,7 +63,14 @@ type Key struct {
 	Purpose string // api.PurposeRegister, ...
 }
 
-func (k Key) id() string { return k.Channel + "|" + k.Purpose + "|" + k.To }
+// id names a key's record. The destination is a keyed hash: the record's id is stored and can
+// reach error logs, and a phone number must appear in neither (a plain hash of a phone is undone
+// by trying all of them).
+func (s *Service) id(k Key) string {
+	m := hmac.New(sha256.New, s.secret)
+	m.Write([]byte("code-destination\x00" + k.To))
+	return k.Channel + "|" + k.Purpose + "|" + hex.EncodeToString(m.Sum(nil)[:16])
+}
 
 // Record is the stored state of one key's code. Hash is the keyed hash of the code, never the
 // code; a record claimed but not yet given a code has an empty Hash and a zero ExpiresAt.
@@ -131,7 +138,7 @@ func (e *RateLimited) Error() string { return errcode.CodeRateLimited.Message() 
 // claim is given back and the earlier code stays valid.
 func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string, error) {
 	now := s.clk.Now()
-	id := key.id()
+	id := s.id(key)
 	prev, claimed, err := s.st.Claim(ctx, id, now, Cooldown, now.Add(Keep))
 	if err != nil {
 		return "", fmt.Errorf("claim code: %w", err)
@@ -176,7 +183,7 @@ func (s *Service) Issue(ctx context.Context, key Key, clientAddr string) (string
 
 // Withdraw undoes an issue whose code could not be delivered, so the user may ask again at once.
 func (s *Service) Withdraw(ctx context.Context, key Key) {
-	_ = s.st.Delete(ctx, key.id())
+	_ = s.st.Delete(ctx, s.id(key))
 }
 
 // Verify checks a code and uses it up. It returns *errcode.Error CodeInvalid, CodeExpired or
@@ -185,7 +192,7 @@ func (s *Service) Verify(ctx context.Context, key Key, code string) error {
 	if code == "" {
 		return errcode.New(errcode.CodeRequired)
 	}
-	id := key.id()
+	id := s.id(key)
 	now := s.clk.Now()
 	r, err := s.st.Get(ctx, id, now)
 	if err != nil {

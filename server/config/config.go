@@ -51,6 +51,9 @@ type Config struct {
 	QRSubscription, QRService string
 
 	ShutdownTimeout time.Duration
+
+	// Security: personal-data keys, stand-ins, WeChat compatible mode (security.go).
+	Security Security
 }
 
 // SMTP configures the mail submission server.
@@ -72,10 +75,12 @@ type TencentSMS struct {
 	NoticeTemplateID string
 }
 
-// StandIns reports whether only local stand-ins are in use (no real provider configured). Each
-// stand-in's developer page (/dev/outbox, /dev/wechat) is served while that stand-in is on.
+// StandIns reports whether the local stand-ins are in use: asked for (JSZG_STANDINS=on) or no
+// real provider configured at all. Check refuses a mix of stand-ins and real providers. The
+// developer pages (/dev/outbox, /dev/wechat, /dev/moe) are served while the stand-ins are on, to
+// loopback clients only.
 func (c *Config) StandIns() bool {
-	return c.SMSProvider == "" && c.WeChat.AppID == "" && c.SMTP.Host == "" && c.MoE.Issuer == ""
+	return c.Security.StandInsOn || (c.SMSProvider == "" && c.WeChat.AppID == "" && c.SMTP.Host == "" && c.MoE.Issuer == "")
 }
 
 // FromEnv reads the configuration.
@@ -119,6 +124,9 @@ func FromEnv() (*Config, error) {
 	if err := c.LogLevel.UnmarshalText([]byte(env("JSZG_LOG_LEVEL", "info"))); err != nil {
 		return nil, fmt.Errorf("JSZG_LOG_LEVEL: %w", err)
 	}
+	if err := securityFromEnv(c); err != nil {
+		return nil, err
+	}
 	return c, c.Check()
 }
 
@@ -143,7 +151,7 @@ func (c *Config) Check() error {
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return fmt.Errorf("JSZG_SECRET must be at least 32 characters")
 	}
-	return nil
+	return c.checkSecurity()
 }
 
 func env(name, def string) string {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -166,31 +165,93 @@ func TestConcurrentRegistrationsOfOneNumberMakeOneAccount(t *testing.T) {
 	}
 }
 
-func TestRegisteringAgainArchivesALegacyAccount(t *testing.T) {
+// A legacy account's number is all an attacker needs to register again; that must neither take
+// the legacy account over nor shut its holder out. Both accounts live until the new one proves
+// its holder; then the legacy one is archived and its sessions end.
+func TestLegacyReRegistrationWaitsForVerification(t *testing.T) {
 	env := testenv.Start(t)
 	ctx := context.Background()
 	req := registration(6, "13812345672")
+	const legacyPassword = "Old-Teacher-2017"
 	legacy := &account.Account{ID: account.NewID(), DocType: api.DocIDCard, DocNumber: req.DocNumber, Name: "旧账号",
-		PasswordHash: "$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", RealName: account.RealNameNone,
-		CreatedAt: time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC)}
+		Phone: "13600000006", Email: "old@example.com",
+		PasswordHash: account.NewHasher(account.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}).Hash(legacyPassword),
+		RealName:     account.RealNameNone, CreatedAt: time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC)}
 	if err := env.Server.Stores.Accounts.Create(ctx, legacy); err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(t, env)
+	holder := newClient(t, env)
+	if st, e := holder.signIn(req.DocNumber, legacyPassword); e != nil {
+		t.Fatalf("legacy holder signs in: %d %+v", st, e)
+	}
+
+	attacker := newClient(t, env)
 	var res api.RegisterResponse
-	req.Code = c.smsCode(req.Phone)
-	req.Captcha = c.captcha()
-	if st, e := c.do("POST", "/api/register", req, &res); st != http.StatusCreated || !res.ArchivedLegacy {
+	req.Code = attacker.smsCode(req.Phone)
+	req.Captcha = attacker.captcha()
+	if st, e := attacker.do("POST", "/api/register", req, &res); st != http.StatusCreated || !res.SupersedesLegacy || res.ArchivedLegacy {
 		t.Fatalf("register over legacy: %d %+v %+v", st, e, res)
 	}
+	// The legacy account is untouched: its session works and its password still signs in.
+	if st, e := holder.do("GET", "/api/me", nil, nil); e != nil {
+		t.Fatalf("legacy session after re-registration: %d %+v", st, e)
+	}
+	if st, e := newClient(t, env).signIn(req.DocNumber, legacyPassword); e != nil {
+		t.Fatalf("legacy password after re-registration: %d %+v", st, e)
+	}
+	if live, err := env.Server.Stores.Accounts.ByDocNumber(ctx, req.DocNumber); err != nil || live.ID != legacy.ID {
+		t.Fatalf("the number's holder: %+v, %v; want the legacy account", live, err)
+	}
+	// Its holder is told, at the legacy phone and e-mail.
+	for _, to := range []string{legacy.Phone, legacy.Email} {
+		msgs, err := env.Outbox(to)
+		if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].Text, "重新注册") {
+			t.Fatalf("notice to %s: %+v, %v", to, msgs, err)
+		}
+	}
+	// The new account signs in with its own password.
+	if st, e := attacker.signIn(req.DocNumber, req.Password); e != nil {
+		t.Fatalf("new account signs in: %d %+v", st, e)
+	}
+
+	// Verification of the new account (real-name or manual review) archives the legacy one.
+	archived, err := env.Server.Accounts.ArchiveSuperseded(ctx, res.AccountID, time.Now())
+	if err != nil || !archived {
+		t.Fatalf("archive superseded: %v, %v", archived, err)
+	}
+	if st, _ := holder.do("GET", "/api/me", nil, nil); st != http.StatusUnauthorized {
+		t.Fatalf("legacy session after archiving: %d, want 401", st)
+	}
+	if _, e := newClient(t, env).signIn(req.DocNumber, legacyPassword); e == nil || e.Code != errcode.SignInFailed {
+		t.Fatalf("legacy password after archiving: %+v", e)
+	}
+	if live, err := env.Server.Stores.Accounts.ByDocNumber(ctx, req.DocNumber); err != nil || live.ID != res.AccountID {
+		t.Fatalf("the number's holder after archiving: %+v, %v", live, err)
+	}
+}
+
+// A session is refused once its account is archived, even if the session record outlived the
+// archiving (another instance, a race).
+func TestSessionOfAnArchivedAccountIsRefused(t *testing.T) {
+	env := testenv.Start(t)
+	c := newClient(t, env)
+	req := registration(16, "13812345616")
+	if st, e := c.register(req); st != http.StatusCreated {
+		t.Fatalf("register: %d %+v", st, e)
+	}
 	if st, e := c.signIn(req.DocNumber, req.Password); e != nil {
-		t.Fatalf("sign in to the new account: %d %+v", st, e)
+		t.Fatalf("sign in: %d %+v", st, e)
 	}
-	if _, err := env.Server.Stores.Accounts.ByID(ctx, legacy.ID); !errors.Is(err, account.ErrNotFound) {
-		t.Fatalf("legacy account still live: %v", err)
+	ctx := context.Background()
+	acc, err := env.Server.Stores.Accounts.ByDocNumber(ctx, req.DocNumber)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if live, err := env.Server.Stores.Accounts.ByDocNumber(ctx, req.DocNumber); err != nil || live.ID == legacy.ID {
-		t.Fatalf("the number's live account: %+v, %v", live, err)
+	if ok, err := env.Server.Stores.Accounts.Archive(ctx, acc.ID, req.DocNumber, time.Now().Add(time.Hour), time.Now()); err != nil || !ok {
+		t.Fatalf("archive: %v %v", ok, err)
+	}
+	if st, _ := c.do("GET", "/api/me", nil, nil); st != http.StatusUnauthorized {
+		t.Fatalf("/api/me of an archived account: %d, want 401", st)
 	}
 }
 
@@ -326,12 +387,14 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d %s", tc.name, st, code, tc.status, tc.code)
 		}
 	}
-	// A body over the server's limit is refused from its Content-Length, before it is read.
+	// A body far over the server's limit (past what the connection reads) is refused from its
+	// Content-Length, before it is read; one just over it is read and refused
+	// (TestOversizedRequestsGetTheirStatus).
 	conn, err := net.Dial("tcp", strings.TrimPrefix(env.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "POST /api/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 2<<20)
+	fmt.Fprintf(conn, "POST /api/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 8<<20)
 	big, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -340,7 +403,7 @@ func TestBadRequestsGetClearErrors(t *testing.T) {
 	_ = json.NewDecoder(big.Body).Decode(&bigErr)
 	conn.Close()
 	if big.StatusCode != http.StatusRequestEntityTooLarge || bigErr.Code != errcode.BodyTooLarge {
-		t.Fatalf("2 MiB body: %d %+v", big.StatusCode, bigErr)
+		t.Fatalf("8 MiB body: %d %+v", big.StatusCode, bigErr)
 	}
 	resp, err := http.Get(env.URL + "/api/nothing-here")
 	if err != nil {

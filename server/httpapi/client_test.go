@@ -21,6 +21,8 @@ type client struct {
 	env  *testenv.Env
 	http *http.Client
 	csrf string
+	// header is added to every request (a client behind a proxy, spoofed headers).
+	header http.Header
 }
 
 func newClient(t testing.TB, env *testenv.Env) *client {
@@ -43,6 +45,9 @@ func (c *client) do(method, path string, in, out any) (int, *api.ErrorResponse) 
 	}
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -12,7 +12,7 @@ func (a *API) sendSMSCode(c *fiber.Ctx) error {
 	if err := DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	resp, err := a.d.SendCode.Send(c.UserContext(), req, c.IP())
+	resp, err := a.d.SendCode.Send(c.UserContext(), req, ClientAddr(c))
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (a *API) sendCaptchaCode(c *fiber.Ctx) error {
 	if err := DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	resp, err := a.d.SendCode.SendCaptchaCode(c.UserContext(), req, c.IP())
+	resp, err := a.d.SendCode.SendCaptchaCode(c.UserContext(), req, ClientAddr(c))
 	if err != nil {
 		return err
 	}

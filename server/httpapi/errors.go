@@ -32,6 +32,14 @@ func status(c errcode.Code) int {
 		return http.StatusConflict
 	case errcode.BodyTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case errcode.URITooLong:
+		return http.StatusRequestURITooLong
+	case errcode.HeadersTooLarge:
+		return http.StatusRequestHeaderFieldsTooLarge
+	case errcode.SignInSlowed, errcode.CaptchaTooManyFailures:
+		return http.StatusTooManyRequests
+	case errcode.LegacyReRegistrationPending:
+		return http.StatusConflict
 	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited:
 		return http.StatusTooManyRequests
 	case errcode.Unavailable, errcode.WeChatUnavailable:
@@ -67,6 +75,10 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			switch fe.Code {
 			case http.StatusRequestEntityTooLarge:
 				return writeError(c, errcode.New(errcode.BodyTooLarge))
+			case http.StatusRequestURITooLong:
+				return writeError(c, errcode.New(errcode.URITooLong))
+			case http.StatusRequestHeaderFieldsTooLarge:
+				return writeError(c, errcode.New(errcode.HeadersTooLarge))
 			case http.StatusNotFound, http.StatusMethodNotAllowed:
 				return writeError(c, errcode.New(errcode.NotFound))
 			case http.StatusBadRequest, http.StatusUnsupportedMediaType:

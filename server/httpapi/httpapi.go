@@ -75,24 +75,29 @@ type API struct {
 	App    *fiber.App
 	Authed fiber.Router // /api/me: session and CSRF checked
 	d      Deps
+	// proxies are the trusted reverse proxies (clientaddr.go).
+	proxies proxies
 }
 
 // New builds the application with every API route.
 func New(d Deps) *API {
 	app := fiber.New(fiber.Config{
-		AppName:                 "jszg",
-		BodyLimit:               MaxBody,
-		ReadTimeout:             15 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             90 * time.Second,
-		DisableStartupMessage:   true,
-		ErrorHandler:            ErrorHandler(d.Log),
-		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
-		TrustedProxies:          d.TrustedProxies,
-		ProxyHeader:             proxyHeader(d.TrustedProxies),
+		AppName: "jszg",
+		// securityHeaders answers 413 above MaxBody; a body up to this is read first, so the
+		// client gets that answer instead of a reset connection.
+		BodyLimit: 4 * MaxBody,
+		// Request line and headers; larger ones get 431, a long request target 414 (MaxURI).
+		ReadBufferSize:        16 << 10,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           90 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          ErrorHandler(d.Log),
+		// Fiber's own proxy handling is off: it would make c.IP() the whole X-Forwarded-For
+		// header. clientAddr reads the header instead (clientaddr.go).
 	})
-	a := &API{App: app, d: d}
-	app.Use(a.recoverPanics, a.accessLog)
+	a := &API{App: app, d: d, proxies: parseProxies(d.TrustedProxies)}
+	app.Use(a.recoverPanics, a.accessLog, a.securityHeaders, a.clientAddr)
 	app.Get("/healthz", a.healthz)
 
 	r := app.Group("/api", a.noStore, a.sameOrigin)
@@ -110,8 +115,8 @@ func New(d Deps) *API {
 	a.mountAccountRoutes(r)
 
 	if d.Outbox != nil {
-		app.Get("/dev/outbox.json", a.outboxJSON)
-		app.Get("/dev/outbox", a.outboxPage)
+		app.Get("/dev/outbox.json", DevOnly, a.outboxJSON)
+		app.Get("/dev/outbox", DevOnly, a.outboxPage)
 	}
 	return a
 }
@@ -119,13 +124,6 @@ func New(d Deps) *API {
 // NotFound answers unknown API paths with a JSON 404; call it after every route is mounted.
 func (a *API) NotFound() {
 	a.App.Use("/api", func(c *fiber.Ctx) error { return errcode.New(errcode.NotFound) })
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // DecodeJSON reads a JSON body into v; every route of the server uses it, whichever package
@@ -161,7 +159,7 @@ func (a *API) healthz(c *fiber.Ctx) error {
 var CaptchaPerAddress = quota.Limit{Name: "captcha_addr", Max: 600, Window: quota.Fixed(10 * time.Minute)}
 
 func (a *API) newCaptcha(c *fiber.Ctx) error {
-	if _, err := a.d.Quotas.Take(c.UserContext(), "addr:"+c.IP(), CaptchaPerAddress); err != nil {
+	if _, err := a.d.Quotas.Take(c.UserContext(), "addr:"+ClientAddr(c), CaptchaPerAddress); err != nil {
 		return quota.Refusal(err, errcode.TooManyRequests)
 	}
 	p, err := a.d.Captcha.Generate(c.UserContext())
@@ -176,7 +174,7 @@ func (a *API) solveCaptcha(c *fiber.Ctx) error {
 	if err := DecodeJSON(c, &ans); err != nil {
 		return err
 	}
-	pass, err := a.d.Captcha.Verify(c.UserContext(), c.Params("id"), ans)
+	pass, err := a.d.Captcha.VerifyFrom(c.UserContext(), c.Params("id"), ClientAddr(c), ans)
 	if err != nil {
 		return err
 	}
@@ -188,7 +186,7 @@ func (a *API) register(c *fiber.Ctx) error {
 	if err := DecodeJSON(c, &req); err != nil {
 		return err
 	}
-	res, err := a.d.Register.Register(c.UserContext(), &req, c.IP())
+	res, err := a.d.Register.Register(c.UserContext(), &req, ClientAddr(c))
 	if err != nil {
 		return err
 	}

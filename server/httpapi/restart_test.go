@@ -23,6 +23,7 @@ import (
 	"jszg/server"
 	"jszg/server/account"
 	"jszg/server/config"
+	"jszg/server/store"
 	"jszg/server/store/sqlite"
 	"jszg/server/testenv"
 	"jszg/shared/api"
@@ -170,6 +171,9 @@ func TestKillMidRegistration(t *testing.T) {
 		t.Fatalf("open after the kill: %v", err)
 	}
 	if err := db.IntegrityCheck(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.UsePersonalDataKeys(context.Background(), store.OnSQLite(db), config.Security{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, reg := range acked {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,8 +25,19 @@ const (
 
 const localSession = "session"
 
+// secure says whether the browser reached us over TLS. With JSZG_PUBLIC_URL set its scheme says
+// so (a TLS-terminating proxy in front); otherwise only this connection's own TLS does. Never
+// X-Forwarded-Proto: any client can send that header, and it would decide the cookie's name and
+// Secure flag.
+func (a *API) secure(c *fiber.Ctx) bool {
+	if a.d.PublicURL != "" {
+		return strings.HasPrefix(a.d.PublicURL, "https://")
+	}
+	return c.Context().IsTLS()
+}
+
 func (a *API) cookieName(c *fiber.Ctx) string {
-	if c.Secure() {
+	if a.secure(c) {
 		return cookieSecure
 	}
 	return cookiePlain
@@ -37,7 +49,7 @@ func (a *API) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
 		Value:    token,
 		Path:     "/",
 		Expires:  expires,
-		Secure:   c.Secure(),
+		Secure:   a.secure(c),
 		HTTPOnly: true,
 		// Lax, not Strict: a business system links back here with a top-level GET and the
 		// applicant must arrive signed in. Writes are guarded by the CSRF token.
@@ -51,7 +63,7 @@ func (a *API) signIn(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	res, err := a.d.SignIn.SignIn(ctx, &req, c.IP())
+	res, err := a.d.SignIn.SignIn(ctx, &req, ClientAddr(c))
 	if err != nil {
 		return err
 	}
@@ -72,8 +84,8 @@ func (a *API) signOut(c *fiber.Ctx) error {
 	if err := a.d.Sessions.End(c.UserContext(), c.Cookies(a.cookieName(c))); err != nil {
 		return err
 	}
-	a.d.Audit.Add(c.UserContext(), audit.Record{Event: audit.SignedOut, AccountID: sess.AccountID, Addr: c.IP()})
-	c.Cookie(&fiber.Cookie{Name: a.cookieName(c), Value: "", Path: "/", Expires: time.Unix(1, 0), Secure: c.Secure(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	a.d.Audit.Add(c.UserContext(), audit.Record{Event: audit.SignedOut, AccountID: sess.AccountID, Addr: ClientAddr(c)})
+	c.Cookie(&fiber.Cookie{Name: a.cookieName(c), Value: "", Path: "/", Expires: time.Unix(1, 0), Secure: a.secure(c), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -163,6 +175,16 @@ func (a *API) requireSession(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	// An archived account's sessions end when it is archived; this check refuses any that a
+	// race or another instance left behind. Every signed-in route passes here.
+	if sess.Kind == "applicant" {
+		if _, err := a.d.Accounts.ByID(c.UserContext(), sess.AccountID); errors.Is(err, account.ErrNotFound) {
+			_ = a.d.Sessions.End(c.UserContext(), token)
+			return errcode.New(errcode.SessionExpired)
+		} else if err != nil {
+			return err
+		}
 	}
 	c.Locals(localSession, sess)
 	return c.Next()

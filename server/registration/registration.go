@@ -1,17 +1,22 @@
 // Package registration is the 注册 flow: an applicant proves control of a phone (SMS code) or of a
 // WeChat account (code by QR scan), passes the slide captcha, and gets an account for their
-// identity document. A document number has at most one live account; registering again with the
-// number of a legacy account (registered before 2019-03-01) archives that account.
+// identity document. A document number has at most one live holder. Registering again with the
+// number of a legacy account (registered before 2019-03-01) makes a new account that waits beside
+// the legacy one, whose contacts are told; the legacy account is archived only when the new
+// account proves its holder (account.Accounts.ArchiveSuperseded, called by real-name
+// verification and manual review), because a leaked number alone must not take an account over.
 package registration
 
 import (
 	"context"
 	"errors"
+	"time"
 
 	"jszg/server/account"
 	"jszg/server/audit"
 	"jszg/server/clock"
 	"jszg/server/code"
+	"jszg/server/quota"
 	"jszg/shared/api"
 	"jszg/shared/contact"
 	"jszg/shared/document"
@@ -34,8 +39,19 @@ type WeChatBinder interface {
 	BindAfterRegistration(ctx context.Context, scene, accountID string) error
 }
 
+// LegacyNotifier tells the holder of a legacy account, at its phone and e-mail, that someone
+// registered again with its document number.
+type LegacyNotifier interface {
+	NotifyReRegistration(ctx context.Context, legacy *account.Account) error
+}
+
+// PerAddress bounds registrations from one client address: generous, as campuses share one.
+var PerAddress = quota.Limit{Name: "register_addr", Max: 60, Window: quota.Fixed(time.Hour)}
+
 // Flow registers applicants.
 type Flow struct {
+	Quotas   *quota.Quotas  // nil: no address limit (tests of the flow alone)
+	Notifier LegacyNotifier // nil: the audit log only
 	Accounts *account.Accounts
 	Hasher   *account.Hasher
 	Captcha  Captcha
@@ -61,15 +77,16 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 		}
 		key = code.Key{Channel: code.ChannelWeChat, To: req.WeChatScene, Purpose: api.PurposeRegister}
 	}
+	if f.Quotas != nil {
+		if _, err := f.Quotas.Take(ctx, "addr:"+addr, PerAddress); err != nil {
+			return nil, quota.Refusal(err, errcode.TooManyRequests)
+		}
+	}
 	if err := f.Captcha.Redeem(ctx, req.Captcha); err != nil {
 		return nil, err
 	}
-	// A live account that is not legacy makes the number taken; say so before the code is
-	// used up, so that the applicant keeps it for nothing else.
-	existing, err := f.Accounts.ByDocNumber(ctx, reg.DocNumber)
-	if err == nil && !existing.Legacy() {
-		return nil, errcode.AtField("doc_number", errcode.DocNumberTaken)
-	}
+	// The code before the number: whether a number is registered is told only to someone who
+	// proved a phone (or a WeChat account), so the form is no free oracle of registered numbers.
 	if err := f.Codes.Verify(ctx, key, reg.Code); err != nil {
 		var e *errcode.Error
 		if errors.As(err, &e) {
@@ -77,8 +94,13 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 		}
 		return nil, err
 	}
-	archived, err := f.Accounts.ArchiveLegacy(ctx, reg.DocNumber, now)
-	if err != nil {
+	legacy, err := f.Accounts.CheckRegistrable(ctx, reg.DocNumber)
+	switch {
+	case errors.Is(err, account.ErrTaken):
+		return nil, errcode.AtField("doc_number", errcode.DocNumberTaken)
+	case errors.Is(err, account.ErrTooManyPending):
+		return nil, errcode.AtField("doc_number", errcode.LegacyReRegistrationPending)
+	case err != nil:
 		return nil, err
 	}
 	acc := &account.Account{
@@ -99,6 +121,9 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 		RealName:     account.RealNameNone,
 		CreatedAt:    now,
 	}
+	if legacy != nil {
+		acc.Supersedes = legacy.ID
+	}
 	if !reg.ValidUntil.IsZero() {
 		acc.ValidUntil = document.FormatDate(reg.ValidUntil)
 	}
@@ -109,8 +134,14 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 		return nil, err
 	}
 	subject := contact.MaskDocNumber(acc.DocNumber)
-	if archived {
-		f.Audit.Add(ctx, audit.Record{Event: audit.LegacyArchived, Subject: subject, Addr: addr})
+	if legacy != nil {
+		f.Audit.Add(ctx, audit.Record{Event: audit.LegacyReRegistered, AccountID: legacy.ID, Subject: subject, Addr: addr,
+			Detail: map[string]string{"new_account": acc.ID}})
+		if f.Notifier != nil {
+			if err := f.Notifier.NotifyReRegistration(ctx, legacy); err != nil {
+				f.Audit.Add(ctx, audit.Record{Event: audit.LegacyNoticeFailed, AccountID: legacy.ID, Detail: map[string]string{"err": err.Error()}})
+			}
+		}
 	}
 	f.Audit.Add(ctx, audit.Record{Event: audit.Registered, AccountID: acc.ID, Subject: subject, Addr: addr,
 		Detail: map[string]string{"code_source": reg.CodeSource}})
@@ -121,5 +152,5 @@ func (f *Flow) Register(ctx context.Context, req *api.RegisterRequest, addr stri
 			f.Audit.Add(ctx, audit.Record{Event: audit.WeChatBindFailed, AccountID: acc.ID, Detail: map[string]string{"err": err.Error()}})
 		}
 	}
-	return &api.RegisterResponse{AccountID: acc.ID, ArchivedLegacy: archived}, nil
+	return &api.RegisterResponse{AccountID: acc.ID, SupersedesLegacy: legacy != nil}, nil
 }

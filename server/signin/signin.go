@@ -1,10 +1,14 @@
 // Package signin is the 登录 flow: document number, password and slide captcha. Every wrong pair
 // gets the same answer, whether or not the account exists, and takes as long. Wrong passwords are
-// limited per document number (5 in a 15-minute window, 20 in a China calendar day; then the
-// number is locked until the window ends) and per client address (30 in 10 minutes; then the
-// address waits). The limits count document numbers, not accounts, so a lockout says nothing about
-// whether an account exists. A slot is taken before the password is checked and given back on
-// success, so fifty concurrent guesses still get only five checks.
+// limited per document number and client address together (5 in a 15-minute window, 20 in a China
+// calendar day; then that address may not try that number until the window ends), so that a
+// stranger's wrong guesses cannot lock the holder out; per client address (30 in 10 minutes; then
+// the address waits); and per document number across all addresses, where the limit slows rather
+// than refuses: after 20 wrong passwords in a China day from anywhere, the number gets one
+// password check every 30 seconds, so the holder still gets in, a little later, while a crowd of
+// addresses guesses at the speed of one. The limits count document numbers, not accounts, so a
+// lockout says nothing about whether an account exists. A slot is taken before the password is
+// checked and given back on success, so fifty concurrent guesses still get only five checks.
 package signin
 
 import (
@@ -27,9 +31,13 @@ import (
 
 // The limits on wrong passwords.
 var (
-	PerNumber    = quota.Limit{Name: "signin_number", Max: 5, Window: quota.Fixed(15 * time.Minute)}
-	PerNumberDay = quota.Limit{Name: "signin_number_day", Max: 20, Window: quota.ChinaDay}
+	PerNumber    = quota.Limit{Name: "signin_number_addr", Max: 5, Window: quota.Fixed(15 * time.Minute)}
+	PerNumberDay = quota.Limit{Name: "signin_number_addr_day", Max: 20, Window: quota.ChinaDay}
 	PerAddress   = quota.Limit{Name: "signin_addr", Max: 30, Window: quota.Fixed(10 * time.Minute)}
+	// NumberFailures counts wrong passwords for a number from every address; past its Max the
+	// number is slowed to one check per NumberSlowed window.
+	NumberFailures = quota.Limit{Name: "signin_number_day", Max: 20, Window: quota.ChinaDay}
+	NumberSlowed   = quota.Limit{Name: "signin_number_slow", Max: 1, Window: quota.Fixed(30 * time.Second)}
 )
 
 // Captcha consumes a slide-captcha pass.
@@ -65,6 +73,11 @@ func (f *Flow) SignIn(ctx context.Context, req *api.SignInRequest, addr string) 
 	if number == "" {
 		return nil, errcode.AtField("doc_number", errcode.DocNumberRequired)
 	}
+	// Every document number has 18 characters; anything longer is nobody's, and must not make
+	// the counters below write records keyed on whatever a client sends.
+	if len(number) > 18 {
+		return nil, errcode.AtField("doc_number", errcode.DocNumberFormat)
+	}
 	if req.Password == "" {
 		return nil, errcode.AtField("password", errcode.PasswordRequired)
 	}
@@ -75,8 +88,8 @@ func (f *Flow) SignIn(ctx context.Context, req *api.SignInRequest, addr string) 
 		return nil, err
 	}
 	subject := contact.MaskDocNumber(number)
-	// The number's lock first: when it is locked, the attempt costs the address nothing.
-	numberSlot, err := f.Quotas.Take(ctx, number, PerNumber, PerNumberDay)
+	// The (number, address) lock first: when it is locked, the attempt costs the address nothing.
+	numberSlot, err := f.Quotas.Take(ctx, number+"|"+addr, PerNumber, PerNumberDay)
 	if err != nil {
 		var ex *quota.Exceeded
 		if errors.As(err, &ex) {
@@ -89,23 +102,50 @@ func (f *Flow) SignIn(ctx context.Context, req *api.SignInRequest, addr string) 
 		numberSlot.Release(ctx)
 		return nil, quota.Refusal(err, errcode.TooManyRequests)
 	}
-	acc, err := f.Accounts.ByDocNumber(ctx, number)
-	ok := false
-	switch {
-	case errors.Is(err, account.ErrNotFound):
-		f.Hasher.VerifyDummy(req.Password)
-	case err != nil:
+	// Under attack from many addresses, the number is slowed for everyone, never locked.
+	failures, err := f.Quotas.Used(ctx, number, NumberFailures)
+	if err == nil && failures >= NumberFailures.Max {
+		if _, err = f.Quotas.Take(ctx, number, NumberSlowed); err != nil {
+			addrSlot.Release(ctx)
+			numberSlot.Release(ctx)
+			return nil, quota.Refusal(err, errcode.SignInSlowed)
+		}
+	}
+	if err != nil {
 		addrSlot.Release(ctx)
 		numberSlot.Release(ctx)
 		return nil, err
-	default:
-		ok, err = f.Hasher.Verify(acc.PasswordHash, req.Password)
+	}
+	// The number's holder and any account registered over it that awaits verification: the
+	// password says which one is signing in.
+	accs, err := f.Accounts.Candidates(ctx, number)
+	if err != nil {
+		addrSlot.Release(ctx)
+		numberSlot.Release(ctx)
+		return nil, err
+	}
+	var acc *account.Account
+	if len(accs) == 0 {
+		f.Hasher.VerifyDummy(req.Password)
+	}
+	for _, c := range accs {
+		ok, err := f.Hasher.Verify(c.PasswordHash, req.Password)
 		if err != nil {
 			return nil, err
 		}
+		if ok {
+			acc = c
+			break
+		}
 	}
-	if !ok {
+	if acc == nil {
 		f.Audit.Add(ctx, audit.Record{Event: audit.SignInFailed, Subject: subject, Addr: addr})
+		if _, err := f.Quotas.Take(ctx, number, NumberFailures); err != nil {
+			var ex *quota.Exceeded
+			if !errors.As(err, &ex) {
+				return nil, err
+			}
+		}
 		return nil, errcode.New(errcode.SignInFailed)
 	}
 	addrSlot.Release(ctx)
@@ -129,22 +169,48 @@ func (f *Flow) Redirect(req *api.SignInRequest) string { return f.redirect(req) 
 // applicant when its address is one we know, else the personal centre (with the entry, so the
 // page can offer that entry's business).
 func (f *Flow) redirect(req *api.SignInRequest) string {
-	if rt := req.ReturnTo; rt != "" {
-		if strings.HasPrefix(rt, "/") && !strings.HasPrefix(rt, "//") && !strings.Contains(rt, "\\") {
-			return rt
-		}
-		if u, err := url.Parse(rt); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
-			for _, h := range f.ReturnHosts {
-				if strings.EqualFold(u.Host, h) {
-					return u.String()
-				}
-			}
-		}
+	if rt, ok := SafeReturn(req.ReturnTo, f.ReturnHosts); ok {
+		return rt
 	}
 	if e := entryName(req.Entry); e != "" {
 		return "/profile?entry=" + e
 	}
 	return "/profile"
+}
+
+// SafeReturn says whether a browser may be sent to target after sign-in, and returns it as it
+// should be used. Browsers forgive a lot (they drop tabs and newlines, read "\" as "/", and
+// "/\t/evil.example" becomes "//evil.example"), so the target is parsed, not matched: no control
+// character, space or backslash anywhere; a path on this site has neither scheme nor host and
+// does not start "//"; an absolute URL is https (or http) to a listed host, with no user info.
+func SafeReturn(target string, hosts []string) (string, bool) {
+	if target == "" || len(target) > 2048 {
+		return "", false
+	}
+	for _, r := range target {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == '\u00a0' || r == '\u3000' {
+			return "", false
+		}
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Opaque != "" || u.User != nil {
+		return "", false
+	}
+	if u.Scheme == "" && u.Host == "" {
+		if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") {
+			return "", false
+		}
+		return u.String(), true
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", false
+	}
+	for _, h := range hosts {
+		if strings.EqualFold(u.Host, h) {
+			return u.String(), true
+		}
+	}
+	return "", false
 }
 
 func entryName(e string) string {

@@ -102,11 +102,12 @@ func Mount(f *fiber.App, cfg Config) error {
 }
 
 // contentSecurityPolicy allows the page only its own origin: the Wasm needs
-// 'wasm-unsafe-eval', go-app sets style attributes, the captcha's images are data: URLs, and
-// no other site may frame the sign-in page.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
-	"style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
-	"worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; " +
+// 'wasm-unsafe-eval', go-app sets style attributes (style-src-attr; no inline <style> element
+// and no inline script is allowed), the captcha's images are data: URLs, and no other site may
+// frame the sign-in page. The same policy as httpapi's on every response.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+	"style-src-elem 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"form-action 'self'; frame-ancestors 'none'"
 
 // goApp answers through go-app's net/http handler.

@@ -160,6 +160,10 @@ type RegisterResponse struct {
 	AccountID string `json:"account_id"`
 	// ArchivedLegacy is true when a legacy account of the same document number was archived.
 	ArchivedLegacy bool `json:"archived_legacy,omitempty"`
+	// SupersedesLegacy is true when a legacy account has the same document number: both stay
+	// until the new account passes real-name verification or a manual review, which archives the
+	// legacy one.
+	SupersedesLegacy bool `json:"supersedes_legacy,omitempty"`
 }
 
 // Business entries.

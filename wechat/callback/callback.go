@@ -6,10 +6,12 @@
 // encrypted body) and a timestamp within Window of the injected clock; anything else gets a bare
 // 403. WeChat retries a push three times when no answer comes within 5 seconds, so each push is
 // handled once: the first delivery claims its identity (MsgId, or FromUserName+CreateTime and the
-// event) in the store and later ones are answered "success" without effect. In plain mode the body is not
-// covered by the signature, so the (timestamp, nonce) of each accepted push is claimed as well:
-// a signed query seen once cannot carry another body. Replies are passive text messages,
-// encrypted when the push was, produced within ReplyWithin.
+// event) in the store and later ones are answered "success" without effect. The (timestamp,
+// nonce) of each accepted push is claimed as well, in every mode: a signed query seen once cannot
+// carry another body. With an EncodingAESKey only encrypted pushes are accepted (plaintext
+// pushes are signed without their body) unless compatible mode is set, and a push must be
+// addressed (ToUserName) to the service account. Replies are passive text messages, encrypted
+// when the push was, produced within ReplyWithin.
 package callback
 
 import (
@@ -61,6 +63,11 @@ type Config struct {
 	AppID          string
 	Token          string
 	EncodingAESKey string // empty: plain mode only
+	// OriginalID is the service account's 原始ID; a push whose ToUserName differs is refused.
+	// Empty checks nothing (the server's configuration refuses real WeChat without it).
+	OriginalID string
+	// Compatible accepts plaintext pushes beside encrypted ones while EncodingAESKey is set.
+	Compatible bool
 }
 
 // Event is a push as the account centre sees it.
@@ -154,6 +161,11 @@ func (e *Endpoint) Receive(c *fiber.Ctx) error {
 	encrypted := false
 	switch c.Query("encrypt_type") {
 	case "", "raw":
+		// With a key, a plaintext push is signed only over token, timestamp and nonce, never its
+		// body: anyone who saw one signature could send any body. Safe mode is encrypted only.
+		if e.aesKey && !e.cfg.Compatible {
+			return forbidden(c)
+		}
 	case "aes":
 		if !e.aesKey || msg.Encrypt == "" {
 			return c.SendStatus(fiber.StatusBadRequest)
@@ -165,9 +177,13 @@ func (e *Endpoint) Receive(c *fiber.Ctx) error {
 		if err != nil {
 			return c.SendStatus(fiber.StatusBadRequest)
 		}
+		outer := msg.ToUserName
 		msg = inbound{}
 		if err := xml.Unmarshal(plain, &msg); err != nil {
 			return c.SendStatus(fiber.StatusBadRequest)
+		}
+		if outer != "" && outer != msg.ToUserName {
+			return forbidden(c)
 		}
 		encrypted = true
 	default:
@@ -176,19 +192,22 @@ func (e *Endpoint) Receive(c *fiber.Ctx) error {
 	if msg.FromUserName == "" || msg.MsgType == "" {
 		return c.SendStatus(fiber.StatusBadRequest)
 	}
+	if e.cfg.OriginalID != "" && msg.ToUserName != e.cfg.OriginalID {
+		return forbidden(c)
+	}
 
 	ctx, cancel := context.WithTimeout(c.UserContext(), ReplyWithin)
 	defer cancel()
 	now := e.clk.Now()
-	if !encrypted {
-		first, err := e.claim(ctx, "nonce|"+ts+"|"+nonce, now)
-		if err != nil {
-			e.log.Error("wechat push: remember nonce", "err", err)
-			return success(c)
-		}
-		if !first {
-			return success(c)
-		}
+	// The (timestamp, nonce) of every accepted push is claimed, encrypted or not: a replayed
+	// request, whatever its body, is answered without effect.
+	first, err := e.claim(ctx, "nonce|"+ts+"|"+nonce, now)
+	if err != nil {
+		e.log.Error("wechat push: remember nonce", "err", err)
+		return success(c)
+	}
+	if !first {
+		return success(c)
 	}
 	// WeChat's own advice is FromUserName+CreateTime; a retry repeats the whole message, so the
 	// event and its key are added to tell apart two different events of one second.
@@ -196,7 +215,7 @@ func (e *Endpoint) Receive(c *fiber.Ctx) error {
 	if msg.MsgID != 0 {
 		id = "msg|" + strconv.FormatInt(msg.MsgID, 10)
 	}
-	first, err := e.claim(ctx, id, now)
+	first, err = e.claim(ctx, id, now)
 	if err != nil {
 		e.log.Error("wechat push: remember", "err", err)
 		return success(c)

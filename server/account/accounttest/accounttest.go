@@ -152,6 +152,13 @@ func Run(t *testing.T, open func(t *testing.T) account.Store) {
 		if err := st.SetPhone(ctx, "a1", "13900001111"); err != nil {
 			t.Fatal(err)
 		}
+		// The phone's lookup follows the change.
+		if accs, err := st.ByPhone(ctx, "13900001111"); err != nil || len(accs) != 1 || accs[0].Phone != "13900001111" {
+			t.Fatalf("by the new phone: %+v, %v", accs, err)
+		}
+		if accs, err := st.ByPhone(ctx, "13812345678"); err != nil || len(accs) != 0 {
+			t.Fatalf("by the old phone: %+v, %v", accs, err)
+		}
 		staged := &account.StagedIdentity{Name: "张三丰", ValidityTerm: "20y", ValidFrom: "2012-01-01",
 			ValidUntil: "2032-01-01", At: now.Add(time.Minute)}
 		ch := account.IdentityChange{Ethnicity: "回族", PermitNumber: "", LocalID: "", Staged: staged}
@@ -230,6 +237,61 @@ func Run(t *testing.T, open func(t *testing.T) account.Store) {
 		}
 		if got, _ := st.ByID(ctx, "a1"); got == nil || got.MoESubject != "sub-1" {
 			t.Fatalf("subject %+v, want sub-1", got)
+		}
+	})
+
+	t.Run("AccountsWaitingOverALegacyAccount", func(t *testing.T) {
+		st := open(t)
+		legacy := Sample("legacy", "11010519491231002X", account.LegacyCutoff.AddDate(-2, 0, 0))
+		if err := st.Create(ctx, legacy); err != nil {
+			t.Fatal(err)
+		}
+		waiting := Sample("waiting", legacy.DocNumber, now)
+		waiting.Supersedes, waiting.Phone = "legacy", "13900000001"
+		if err := st.Create(ctx, waiting); err != nil {
+			t.Fatalf("account waiting beside the legacy one: %v", err)
+		}
+		if err := st.Create(ctx, Sample("holder2", legacy.DocNumber, now)); !errors.Is(err, account.ErrTaken) {
+			t.Fatalf("second holder: %v, want ErrTaken", err)
+		}
+		if got, err := st.ByDocNumber(ctx, legacy.DocNumber); err != nil || got.ID != "legacy" {
+			t.Fatalf("holder %+v, %v; want the legacy account", got, err)
+		}
+		accs, err := st.Candidates(ctx, legacy.DocNumber)
+		if err != nil || len(accs) != 2 || accs[0].ID != "legacy" || accs[1].ID != "waiting" || accs[1].Supersedes != "legacy" {
+			t.Fatalf("candidates %+v, %v; want legacy then waiting", accs, err)
+		}
+		if err := st.Promote(ctx, "waiting"); !errors.Is(err, account.ErrTaken) {
+			t.Fatalf("promote while the legacy account holds the number: %v, want ErrTaken", err)
+		}
+		if ok, err := st.Archive(ctx, "legacy", legacy.DocNumber, account.LegacyCutoff, now); err != nil || !ok {
+			t.Fatalf("archive legacy: %v %v", ok, err)
+		}
+		if err := st.Promote(ctx, "waiting"); err != nil {
+			t.Fatalf("promote: %v", err)
+		}
+		if got, err := st.ByDocNumber(ctx, legacy.DocNumber); err != nil || got.ID != "waiting" || got.Supersedes != "" {
+			t.Fatalf("holder after promotion %+v, %v", got, err)
+		}
+		if err := st.Promote(ctx, "nope"); !errors.Is(err, account.ErrNotFound) {
+			t.Fatalf("promote unknown: %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("ByPhone", func(t *testing.T) {
+		st := open(t)
+		a, b := Sample("a1", "11010519491231002X", now), Sample("b1", "110105194912310029", now.Add(time.Second))
+		for _, acc := range []*account.Account{a, b} {
+			if err := st.Create(ctx, acc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := st.ByPhone(ctx, a.Phone)
+		if err != nil || len(got) != 2 || got[0].ID != "a1" || got[1].ID != "b1" || got[0].Phone != a.Phone {
+			t.Fatalf("by phone: %+v, %v", got, err)
+		}
+		if got, err := st.ByPhone(ctx, "13000000000"); err != nil || len(got) != 0 {
+			t.Fatalf("unknown phone: %+v, %v", got, err)
 		}
 	})
 }

@@ -3,6 +3,8 @@
 //
 //	jszg                      serve (also: jszg serve)
 //	jszg seed --accounts N    write N synthetic applicants straight into the embedded store
+//	jszg rotate-keys          re-encrypt personal data with the first key of JSZG_PII_KEYS,
+//	                          in batches, while servers keep serving
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"jszg/server"
 	"jszg/server/config"
 	"jszg/server/seed"
+	"jszg/server/store"
 	"jszg/server/store/sqlite"
 )
 
@@ -42,8 +45,10 @@ func main() {
 		err = serve(ctx, cfg, log)
 	case "seed":
 		err = seedCmd(ctx, cfg, log, args)
+	case "rotate-keys":
+		err = rotateKeysCmd(ctx, cfg, log, args)
 	default:
-		err = fmt.Errorf("unknown command %q (want serve or seed)", cmd)
+		err = fmt.Errorf("unknown command %q (want serve, seed or rotate-keys)", cmd)
 	}
 	if err != nil {
 		log.Error(cmd, "err", err)
@@ -88,10 +93,30 @@ func seedCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args []s
 		return err
 	}
 	defer db.Close()
+	if err := server.UsePersonalDataKeys(ctx, store.OnSQLite(db), cfg.Security); err != nil {
+		return err
+	}
 	added, err := seed.Into(ctx, db, *n, func(done int) { log.Info("seeding", "added", done) })
 	if err != nil {
 		return err
 	}
 	log.Info("seeded", "added", added, "password", seed.Password, "first", seed.DocNumber(0))
+	return nil
+}
+
+// rotateKeysCmd re-encrypts every account not sealed with the current key. Servers may keep
+// running: each account is rewritten by one conditional statement, and every server opens
+// values sealed with any configured key (keep the old key in JSZG_PII_KEYS until this is done).
+func rotateKeysCmd(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("rotate-keys", flag.ContinueOnError)
+	batch := fs.Int("batch", 500, "accounts re-encrypted per batch")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	n, err := server.RotateKeys(ctx, cfg, *batch, func(done int) { log.Info("re-encrypting", "accounts", done) })
+	if err != nil {
+		return err
+	}
+	log.Info("personal data re-encrypted", "accounts", n)
 	return nil
 }

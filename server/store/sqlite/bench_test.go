@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"jszg/server/account"
+	"jszg/server/pii"
 	"jszg/server/seed"
 	"jszg/server/store/sqlite"
 )
@@ -28,6 +29,7 @@ func BenchmarkLookupByDocNumber(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	db.SetPersonalDataKeys(pii.ForTests())
 	var p99Empty float64
 	have := 0
 	for _, size := range []int{0, 10_000, 100_000, 1_000_000} {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"jszg/server/pii"
 	"jszg/server/quota"
 	"jszg/server/quota/quotatest"
 	"jszg/server/store/sqlite"
@@ -20,6 +21,7 @@ func open(t *testing.T) *sqlite.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	db.SetPersonalDataKeys(pii.ForTests())
 	return db
 }
 

@@ -26,6 +26,7 @@ var migrations = []struct {
 	{"wechat", wechatSchema},
 	{"staged identity and MoE link", accountsStagedSchema},
 	{"password resets and MoE sign-in", passwordResetSchema + moeSchema},
+	{"accounts: personal data sealed, legacy re-registration", accountsSealSchema},
 }
 
 // migrate applies the migrations the database has not had yet.

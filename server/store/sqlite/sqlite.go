@@ -38,6 +38,8 @@ import (
 
 	sqlite3 "modernc.org/sqlite"
 	sqlite3lib "modernc.org/sqlite/lib"
+
+	"jszg/server/pii"
 )
 
 // FileName is the database file inside the data directory.
@@ -48,7 +50,13 @@ type DB struct {
 	w    *sql.DB // the one writer connection
 	r    *sql.DB // read-only connections
 	path string
+	// pii seals the accounts' personal information (SetPersonalDataKeys); set once at start.
+	pii *pii.Keys
 }
+
+// SetPersonalDataKeys gives the accounts the keys that seal and index personal information. It
+// is called once, before the accounts are used.
+func (db *DB) SetPersonalDataKeys(k *pii.Keys) { db.pii = k }
 
 // ErrOldStore is returned when the data directory holds files of the earlier embedded engine.
 var ErrOldStore = errors.New("the data directory holds an earlier embedded store's files")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 
+	"jszg/server/pii"
 	"jszg/server/store/mongo"
 )
 
@@ -34,6 +35,9 @@ func Open(t testing.TB) *mongo.DB {
 		o.NoTTL, o.MaxPoolSize = true, 1
 	}
 	d, err := mongo.Open(ctx, o)
+	if err == nil {
+		d.SetPersonalDataKeys(pii.ForTests())
+	}
 	if err != nil {
 		t.Fatalf("open MongoDB: %v", err)
 	}
