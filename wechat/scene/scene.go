@@ -350,8 +350,11 @@ func (f *Flow) sendCode(ctx context.Context, sc *Scene, openid string, now time.
 	v, err := f.codes.Issue(ctx, key, "")
 	var rl *code.RateLimited
 	if errors.As(err, &rl) {
+		// The scene's own code limit: a code for this scene went out already, and only its
+		// owner can have had it, so the scene stays this openid's. (Giving the claim back here
+		// raced the concurrent scan that is sending that code: a second phone could take the
+		// scene in between.)
 		g.Release(ctx)
-		f.release(ctx, sc.ID, openid)
 		if rl.RetryAfter <= code.Cooldown {
 			return fmt.Sprintf(replyCooldown, errcode.RetrySeconds(rl.RetryAfter)), nil
 		}
