@@ -47,8 +47,8 @@ const FileName = "jszg.db"
 
 // DB is the open embedded database.
 type DB struct {
-	w    *sql.DB // the one writer connection
-	r    *sql.DB // read-only connections
+	w    *pool // the one writer connection
+	r    *pool // read-only connections
 	path string
 	// pii seals the accounts' personal information (SetPersonalDataKeys); set once at start.
 	pii *pii.Keys
@@ -93,7 +93,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{w: w, path: path}
+	db := &DB{w: newPool(w), path: path}
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		return nil, err
@@ -106,7 +106,7 @@ func Open(ctx context.Context, dir string) (*DB, error) {
 	n := max(runtime.GOMAXPROCS(0), 2) * 2
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db.r = r
+	db.r = newPool(r)
 	return db, nil
 }
 
