@@ -17,8 +17,10 @@ import (
 )
 
 // BenchmarkLookupByDocNumber measures the sign-in lookup (a live account by document number) on
-// stores seeded to 0, 10k, 100k and 1M applicants: the median and p99 of 20,000 lookups of
-// random seeded numbers, and p99 at each size ÷ p99 of the empty store (the goal at 1M: ≤ 1.5).
+// stores seeded to 0, 100, 10k, 100k and 1M applicants: the median and p99 of lookups of random
+// seeded numbers, and p99 at each size ÷ p99 at 100 (the goal at 1M: ≤ 1.5). The empty store can
+// only answer "not found", which skips reading and opening the sealed row, so the base of the
+// ratio is the smallest store that has rows to find; the empty store's figures are reported too.
 // Reported, never asserted.
 //
 //	go test -run '^$' -bench LookupByDocNumber -benchtime 1x ./server/store/sqlite/
@@ -30,9 +32,9 @@ func BenchmarkLookupByDocNumber(b *testing.B) {
 	}
 	defer db.Close()
 	db.SetPersonalDataKeys(pii.ForTests())
-	var p99Empty float64
+	var p99Base float64
 	have := 0
-	for _, size := range []int{0, 10_000, 100_000, 1_000_000} {
+	for _, size := range []int{0, 100, 10_000, 100_000, 1_000_000} {
 		if _, err := seed.Into(ctx, db, size-have, nil); err != nil {
 			b.Fatal(err)
 		}
@@ -68,12 +70,12 @@ func BenchmarkLookupByDocNumber(b *testing.B) {
 					}
 					return median(p99s)
 				}
-				if size == 0 {
-					p99Empty = us(0.99)
+				if size <= 100 {
+					p99Base = us(0.99)
 				}
 				b.ReportMetric(us(0.5), "p50-µs")
 				b.ReportMetric(us(0.99), "p99-µs")
-				b.ReportMetric(us(0.99)/p99Empty, "p99/p99-empty")
+				b.ReportMetric(us(0.99)/p99Base, "p99/p99-at-100")
 				b.ReportMetric(0, "ns/op")
 			}
 		})
