@@ -72,6 +72,11 @@ type Store interface {
 	Archive(ctx context.Context, id, docNumber string, createdBefore, now time.Time) (bool, error)
 	// SetPasswordHash replaces the password hash of a live account.
 	SetPasswordHash(ctx context.Context, id, hash string) error
+	// SetRealName moves a live account's real-name state to `to` if it is one of `from`, in one
+	// atomic step, and reports whether it did: of concurrent movers from the same state, one wins.
+	SetRealName(ctx context.Context, id string, from []string, to string) (bool, error)
+	// SetContact replaces the phone and the e-mail of a live account (an admin's correction).
+	SetContact(ctx context.Context, id, phone, email string) error
 }
 
 // Accounts is the account service the flows use.

@@ -90,3 +90,39 @@ func (s *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
 		bson.M{"$set": bson.M{"password_hash": hash}})
 	return err
 }
+
+// SetRealName implements account.Store with one conditional update.
+func (s *Accounts) SetRealName(ctx context.Context, id string, from []string, to string) (bool, error) {
+	if len(from) == 0 {
+		return false, nil
+	}
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx,
+		bson.M{"_id": id, "archived_at": nil, "real_name": bson.M{"$in": from}},
+		bson.M{"$set": bson.M{"real_name": to}})
+	if err != nil {
+		return false, err
+	}
+	return res.ModifiedCount == 1 || (res.MatchedCount == 1 && contains(from, to)), nil
+}
+
+// SetContact implements account.Store.
+func (s *Accounts) SetContact(ctx context.Context, id, phone, email string) error {
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx, bson.M{"_id": id, "archived_at": nil},
+		bson.M{"$set": bson.M{"phone": phone, "email": email}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return account.ErrNotFound
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -123,6 +123,41 @@ func (s *Accounts) SetPasswordHash(ctx context.Context, id, hash string) error {
 	return err
 }
 
+// SetRealName implements account.Store with one conditional update.
+func (s *Accounts) SetRealName(ctx context.Context, id string, from []string, to string) (bool, error) {
+	if len(from) == 0 {
+		return false, nil
+	}
+	args := []any{to, id}
+	marks := ""
+	for i, f := range from {
+		if i > 0 {
+			marks += ", "
+		}
+		marks += "?"
+		args = append(args, f)
+	}
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET real_name = ?
+		WHERE id = ? AND archived_at IS NULL AND real_name IN (`+marks+`)`, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// SetContact implements account.Store.
+func (s *Accounts) SetContact(ctx context.Context, id, phone, email string) error {
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET phone = ?, email = ? WHERE id = ? AND archived_at IS NULL`, phone, email, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return account.ErrNotFound
+	}
+	return nil
+}
+
 // SeedAccounts inserts accounts in batches of one transaction each (jszg seed): the way to fill
 // the embedded store to a realistic size for benchmarks and demos. Accounts whose number is taken
 // are skipped; it returns how many were inserted.
