@@ -25,6 +25,8 @@ import (
 	"jszg/server/httpapi"
 	"jszg/server/outbox"
 	"jszg/server/quota"
+	"jszg/server/realname"
+	"jszg/server/realname/faceidfake"
 	"jszg/server/registration"
 	"jszg/server/session"
 	"jszg/server/settings"
@@ -57,10 +59,12 @@ type Server struct {
 	// fail on demand.
 	SMSStandIn *smsfake.Server
 	WeChat     *wechat.Service
-	Clock      clock.Clock
-	log        *slog.Logger
-	closers    []func()
-	cancel     context.CancelFunc
+	// Authority is the local stand-in of the real-name authority (nil with the real one).
+	Authority *faceidfake.Server
+	Clock     clock.Clock
+	log       *slog.Logger
+	closers   []func()
+	cancel    context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -134,7 +138,17 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		return err
 	}
 
+	verifier, err := s.realNameVerifier(cfg)
+	if err != nil {
+		return err
+	}
+	// Identities and Legacy, the hooks of staged identity changes and of the legacy account of
+	// the same number, are wired when those flows exist.
+	realName := &realname.Flow{Accounts: accounts, Verifier: verifier, Quotas: quotas, Audit: auditLog, Clock: clk}
+
 	s.API = httpapi.New(httpapi.Deps{
+		RealName: realName,
+		Entries:  entriesOr(cfg.Entries),
 		Log:      log,
 		Clock:    clk,
 		Captcha:  capt,
@@ -197,6 +211,32 @@ func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock
 	s.closers = append(s.closers, func() { _ = fake.Close() })
 	tc.Endpoint = fake.URL
 	return sms.NewTencent(tc)
+}
+
+func entriesOr(e map[string]string) map[string]string {
+	if e == nil {
+		return config.DefaultEntries()
+	}
+	return e
+}
+
+// realNameVerifier is Tencent Cloud's IdCardVerification when configured, otherwise the same
+// adapter talking to the local stand-in authority.
+func (s *Server) realNameVerifier(cfg *config.Config) (realname.Verifier, error) {
+	r := cfg.RealName
+	tc := realname.TencentConfig{SecretID: r.SecretID, SecretKey: r.SecretKey, Region: r.Region, Endpoint: r.Endpoint, Timeout: r.Timeout}
+	if r.Provider == "tencent" {
+		return realname.NewTencent(tc)
+	}
+	tc = realname.TencentConfig{SecretID: "AKIDlocalauthority", SecretKey: randomHex(16), Timeout: r.Timeout}
+	fake, err := faceidfake.Start(faceidfake.Config{SecretID: tc.SecretID, SecretKey: tc.SecretKey})
+	if err != nil {
+		return nil, err
+	}
+	s.Authority = fake
+	s.closers = append(s.closers, func() { _ = fake.Close() })
+	tc.Endpoint = fake.URL
+	return realname.NewTencent(tc)
 }
 
 // Serve listens on ln until ctx ends, then shuts down gracefully: no new connections, requests

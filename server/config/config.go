@@ -33,6 +33,13 @@ type Config struct {
 	SMSProvider string // JSZG_SMS_PROVIDER: "" (local stand-in) or "tencent"
 	Tencent     TencentSMS
 
+	// RealName is the real-name authority (JSZG_REALNAME_*); no provider starts the stand-in.
+	RealName RealName
+
+	// Entries are the business systems' addresses (JSZG_ENTRY_*_URL) a verified account goes on
+	// to from 个人信息中心.
+	Entries map[string]string
+
 	// WeChat is the service account (JSZG_WECHAT_*); no AppID starts the local stand-in.
 	WeChat wechat.Config
 
@@ -48,6 +55,18 @@ type Config struct {
 // TencentSMS configures Tencent Cloud SMS.
 type TencentSMS struct {
 	SecretID, SecretKey, Region, AppID, SignName, TemplateID, Endpoint string
+}
+
+// RealName configures the real-name authority: "" (the local stand-in) or "tencent".
+type RealName struct {
+	Provider                              string
+	SecretID, SecretKey, Region, Endpoint string
+	Timeout                               time.Duration
+}
+
+// DefaultEntries sends both business entries to the service's portal.
+func DefaultEntries() map[string]string {
+	return map[string]string{"certification": "https://www.jszg.edu.cn/", "registration": "https://www.jszg.edu.cn/"}
 }
 
 // StandIns reports whether only local stand-ins are in use (no real provider configured). Each
@@ -79,6 +98,26 @@ func FromEnv() (*Config, error) {
 			Endpoint:   os.Getenv("JSZG_SMS_TENCENT_ENDPOINT"),
 		},
 	}
+	c.RealName = RealName{
+		Provider:  os.Getenv("JSZG_REALNAME_PROVIDER"),
+		SecretID:  os.Getenv("JSZG_REALNAME_TENCENT_SECRET_ID"),
+		SecretKey: os.Getenv("JSZG_REALNAME_TENCENT_SECRET_KEY"),
+		Region:    env("JSZG_REALNAME_TENCENT_REGION", "ap-guangzhou"),
+		Endpoint:  os.Getenv("JSZG_REALNAME_TENCENT_ENDPOINT"),
+	}
+	if v := os.Getenv("JSZG_REALNAME_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return nil, fmt.Errorf("JSZG_REALNAME_TIMEOUT: %w", err)
+		}
+		c.RealName.Timeout = d
+	}
+	c.Entries = DefaultEntries()
+	for entry, name := range map[string]string{"certification": "JSZG_ENTRY_CERTIFICATION_URL", "registration": "JSZG_ENTRY_REGISTRATION_URL"} {
+		if v := os.Getenv(name); v != "" {
+			c.Entries[entry] = v
+		}
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("JSZG_LOG_LEVEL", "info"))); err != nil {
 		return nil, fmt.Errorf("JSZG_LOG_LEVEL: %w", err)
 	}
@@ -96,6 +135,15 @@ func (c *Config) Check() error {
 		}
 	default:
 		return fmt.Errorf("JSZG_SMS_PROVIDER: unknown provider %q (want tencent, or unset for the local stand-in)", c.SMSProvider)
+	}
+	switch c.RealName.Provider {
+	case "":
+	case "tencent":
+		if c.RealName.SecretID == "" || c.RealName.SecretKey == "" {
+			return fmt.Errorf("JSZG_REALNAME_PROVIDER=tencent needs JSZG_REALNAME_TENCENT_SECRET_ID and _SECRET_KEY")
+		}
+	default:
+		return fmt.Errorf("JSZG_REALNAME_PROVIDER: unknown provider %q (want tencent, or unset for the local stand-in)", c.RealName.Provider)
 	}
 	if c.CaptchaOff && !c.StandIns() {
 		return fmt.Errorf("JSZG_CAPTCHA=off is only allowed with the local stand-ins, never with real providers")

@@ -18,7 +18,7 @@ func status(c errcode.Code) int {
 	switch c {
 	case errcode.Unauthorized, errcode.SessionExpired, errcode.SignInFailed:
 		return http.StatusUnauthorized
-	case errcode.Forbidden, errcode.CSRFFailed:
+	case errcode.Forbidden, errcode.CSRFFailed, errcode.RealNameRequired, errcode.StaffOnly:
 		return http.StatusForbidden
 	case errcode.NotFound, errcode.WeChatSceneExpired, errcode.WeChatNotBound:
 		return http.StatusNotFound
@@ -26,9 +26,11 @@ func status(c errcode.Code) int {
 		return http.StatusConflict
 	case errcode.BodyTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited:
+	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited, errcode.RealNameQuota, errcode.ReviewQuota:
 		return http.StatusTooManyRequests
-	case errcode.Unavailable, errcode.WeChatUnavailable:
+	case errcode.RealNameReviewPending, errcode.ReviewPending, errcode.ReviewClaimed, errcode.ReviewDecided:
+		return http.StatusConflict
+	case errcode.Unavailable, errcode.WeChatUnavailable, errcode.RealNameUnavailable:
 		return http.StatusServiceUnavailable
 	case errcode.Internal:
 		return http.StatusInternalServerError

@@ -19,6 +19,7 @@ import (
 	"jszg/server/codesend"
 	"jszg/server/outbox"
 	"jszg/server/quota"
+	"jszg/server/realname"
 	"jszg/server/registration"
 	"jszg/server/session"
 	"jszg/server/signin"
@@ -50,9 +51,12 @@ type Deps struct {
 	Sessions *session.Sessions
 	Accounts *account.Accounts
 	Audit    *audit.Log
-	WeChat   WeChatStatus   // nil when the service account is not wired
-	Outbox   *outbox.Outbox // nil unless the local stand-ins are on
-	Health   func(ctx context.Context) error
+	RealName *realname.Flow
+	// Entries are the business systems' addresses by entry (认定, 定期注册).
+	Entries map[string]string
+	WeChat  WeChatStatus   // nil when the service account is not wired
+	Outbox  *outbox.Outbox // nil unless the local stand-ins are on
+	Health  func(ctx context.Context) error
 	// TrustedProxies are believed for the client address (X-Forwarded-For).
 	TrustedProxies []string
 }
@@ -95,6 +99,7 @@ func New(d Deps) *API {
 	r.Delete("/session", a.requireSession, a.checkCSRF, a.signOut)
 	r.Get("/me", a.requireSession, a.me)
 	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
+	a.mountRealName()
 
 	if d.Outbox != nil {
 		app.Get("/dev/outbox.json", a.outboxJSON)
