@@ -24,6 +24,7 @@ var migrations = []struct {
 	{"slide captcha", captchaSchema},
 	{"audit log and outbox", auditSchema + outboxSchema},
 	{"wechat", wechatSchema},
+	{"manual reviews", reviewsSchema},
 }
 
 // migrate applies the migrations the database has not had yet.
