@@ -4,7 +4,8 @@ BIN     := bin/jszg
 # Packages whose limits are raced by concurrent tests run under the race detector; the others
 # run without it (each package's tests run once).
 RACE_PKGS = jszg/server/quota jszg/server/code jszg/server/captcha jszg/server/session jszg/server/account \
-	jszg/server/httpapi jszg/server/store/sqlite jszg/server/store/mongo $(shell $(GO) list ./wechat/...)
+	jszg/server/httpapi jszg/server/store/sqlite jszg/server/store/mongo $(shell $(GO) list ./wechat/...) \
+	jszg/server/realname jszg/server/review
 OTHER_PKGS = $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
 
 # axe-core, the accessibility checker the browser tests run on every page, from npm into an
@@ -51,7 +52,7 @@ vet:
 ## fuzz: every fuzz target for a few seconds. A failure prints the fuzzer's output; a crasher stays
 ## in the package's testdata/fuzz/ (and is printed), where `go test` replays it from then on.
 fuzz:
-	@for pkg in $$($(GO) list ./shared/...); do \
+	@for pkg in $$($(GO) list ./shared/... ./server/review); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$f"; \
 	    ./deploy/fuzz.sh "$(GO)" "$$pkg" "$$f" || exit 1; \

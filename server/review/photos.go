@@ -1,6 +1,7 @@
 package review
 
 import (
+	"os"
 	"sync"
 
 	"github.com/h2non/bimg"
@@ -12,10 +13,14 @@ import (
 var vipsOnce sync.Once
 
 // startVips sets libvips up once: no operation cache (every photo is new, and a cache would keep
-// decoded pixels of applicants' documents in memory) and one worker thread per photo, so a burst
-// of uploads cannot take every core.
+// decoded pixels of applicants' documents in memory).
 func startVips() {
 	vipsOnce.Do(func() {
+		// libvips writes a warning to stderr for every damaged file; hostile uploads would fill
+		// the server's log with them. The refusal is what matters, and it is the caller's.
+		if os.Getenv("VIPS_WARNING") == "" {
+			_ = os.Setenv("VIPS_WARNING", "0")
+		}
 		bimg.Initialize()
 		bimg.VipsCacheSetMax(0)
 		bimg.VipsCacheSetMaxMem(0)

@@ -215,25 +215,28 @@ func (f *Flow) Submit(ctx context.Context, accountID string, sub Submission, add
 	if err != nil {
 		return nil, errcode.New(errcode.WorkdaysMissingYear)
 	}
-	grant, err := f.Quotas.Take(ctx, key(accountID), PerPeriod)
-	if err != nil {
-		return nil, quota.Refusal(err, errcode.ReviewQuota)
-	}
-	// The account moves to pending first: of concurrent submissions exactly one does, and the
-	// others give their slot back.
+	// The account moves to pending first: of concurrent submissions exactly one does, and only
+	// it takes an application of the period (a loser is told a review is pending, not that its
+	// quota is gone).
 	ok, err := f.Accounts.SetRealName(ctx, acc.ID, []string{account.RealNameNone}, account.RealNameReviewPending)
-	if err != nil || !ok {
-		grant.Release(ctx)
-		if err != nil {
-			return nil, err
-		}
-		now, _ := f.Accounts.ByID(ctx, acc.ID)
-		if now != nil {
-			if r := stateRefusal(now.RealName); r != nil {
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if cur, err := f.Accounts.ByID(ctx, acc.ID); err == nil {
+			if r := stateRefusal(cur.RealName); r != nil {
 				return nil, r
 			}
 		}
 		return nil, errcode.New(errcode.ReviewPending)
+	}
+	back := func() {
+		_, _ = f.Accounts.SetRealName(context.WithoutCancel(ctx), acc.ID, []string{account.RealNameReviewPending}, account.RealNameNone)
+	}
+	grant, err := f.Quotas.Take(ctx, key(accountID), PerPeriod)
+	if err != nil {
+		back()
+		return nil, quota.Refusal(err, errcode.ReviewQuota)
 	}
 	app := &Application{
 		ID: account.NewID(), AccountID: acc.ID, State: Pending,
@@ -242,7 +245,7 @@ func (f *Flow) Submit(ctx context.Context, accountID string, sub Submission, add
 		Reason: strings.TrimSpace(sub.Reason), SubmittedAt: now.UTC().Truncate(time.Millisecond), DueAt: due.UTC(),
 	}
 	undo := func(err error) error {
-		_, _ = f.Accounts.SetRealName(context.WithoutCancel(ctx), acc.ID, []string{account.RealNameReviewPending}, account.RealNameNone)
+		back()
 		grant.Release(ctx)
 		return err
 	}
