@@ -28,6 +28,7 @@ import (
 	"jszg/server/realname"
 	"jszg/server/realname/faceidfake"
 	"jszg/server/registration"
+	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/settings"
 	"jszg/server/signin"
@@ -35,6 +36,7 @@ import (
 	"jszg/server/sms/smsfake"
 	"jszg/server/store"
 	"jszg/server/webui"
+	"jszg/server/workdays"
 	"jszg/wechat"
 )
 
@@ -61,10 +63,13 @@ type Server struct {
 	WeChat     *wechat.Service
 	// Authority is the local stand-in of the real-name authority (nil with the real one).
 	Authority *faceidfake.Server
-	Clock     clock.Clock
-	log       *slog.Logger
-	closers   []func()
-	cancel    context.CancelFunc
+	// Reviews is the manual-review flow; Calendar its working days (an admin loads years).
+	Reviews  *review.Flow
+	Calendar *workdays.Calendar
+	Clock    clock.Clock
+	log      *slog.Logger
+	closers  []func()
+	cancel   context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -146,8 +151,14 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	// the same number, are wired when those flows exist.
 	realName := &realname.Flow{Accounts: accounts, Verifier: verifier, Quotas: quotas, Audit: auditLog, Clock: clk}
 
+	reviews, err := s.reviewFlow(ctx, cfg, st, clk, accounts, quotas, auditLog, sender, wx)
+	if err != nil {
+		return err
+	}
+
 	s.API = httpapi.New(httpapi.Deps{
 		RealName: realName,
+		Review:   reviews,
 		Entries:  entriesOr(cfg.Entries),
 		Log:      log,
 		Clock:    clk,
@@ -198,6 +209,11 @@ func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock
 			if len(m.Params) < 2 {
 				return
 			}
+			if m.TemplateID == localReviewSMSTemplate {
+				_ = box.Put(context.Background(), outbox.Message{Channel: "sms", To: strings.TrimPrefix(m.Phone, "+86"),
+					Text: "【中国教师资格网】您的人工审核结果：" + m.Params[0] + "。原因：" + m.Params[1] + "。"})
+				return
+			}
 			var minutes int
 			fmt.Sscan(m.Params[1], &minutes)
 			phone := strings.TrimPrefix(m.Phone, "+86")
@@ -218,6 +234,55 @@ func entriesOr(e map[string]string) map[string]string {
 		return config.DefaultEntries()
 	}
 	return e
+}
+
+// The stand-ins' templates of a review's decision.
+const (
+	localReviewSMSTemplate    = "100002"
+	localReviewWeChatTemplate = "local-review-notice"
+)
+
+// reviewFlow builds the manual review: its photo key (configured, or made once and kept in the
+// database like the secret), the shipped working-day calendar and the decision's notices.
+func (s *Server) reviewFlow(ctx context.Context, cfg *config.Config, st *store.Stores, clk clock.Clock,
+	accounts *account.Accounts, quotas *quota.Quotas, auditLog *audit.Log, sender codesend.SMSSender, wx *wechat.Service) (*review.Flow, error) {
+	key := cfg.PhotoKey
+	if key == "" {
+		v, err := st.Settings.PutIfAbsent(ctx, "photo_key", randomHex(32))
+		if err != nil {
+			return nil, fmt.Errorf("store photo key: %w", err)
+		}
+		key = v
+	}
+	sealer, err := review.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := workdays.Shipped()
+	if err != nil {
+		return nil, fmt.Errorf("working days: %w", err)
+	}
+	s.Calendar = cal
+	notices := &review.Notices{WeChat: wechatNotices{wx}, WeChatTemplate: cfg.ReviewWeChatTemplate, SMSTemplate: cfg.ReviewSMSTemplate}
+	if n, ok := sender.(review.SMSNotifier); ok {
+		notices.SMS = n
+	}
+	if cfg.StandIns() {
+		notices.SMSTemplate = localReviewSMSTemplate
+	}
+	if cfg.WeChat.AppID == "" {
+		notices.WeChatTemplate = localReviewWeChatTemplate
+	}
+	s.Reviews = &review.Flow{Store: st.Reviews, Photos: st.ReviewPhotos, Sealer: sealer, Accounts: accounts,
+		Quotas: quotas, Calendar: cal, Audit: auditLog, Clock: clk, Notifier: notices}
+	return s.Reviews, nil
+}
+
+// wechatNotices adapts the service account's template messages to the review's notices.
+type wechatNotices struct{ wx *wechat.Service }
+
+func (w wechatNotices) NotifyTemplate(ctx context.Context, accountID, templateID, kind, link string, data map[string]string) error {
+	return w.wx.Notify(ctx, accountID, wechat.Notice{TemplateID: templateID, Kind: kind, URL: link, Data: data})
 }
 
 // realNameVerifier is Tencent Cloud's IdCardVerification when configured, otherwise the same

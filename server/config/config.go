@@ -36,6 +36,13 @@ type Config struct {
 	// RealName is the real-name authority (JSZG_REALNAME_*); no provider starts the stand-in.
 	RealName RealName
 
+	// PhotoKey encrypts the manual review's photos (JSZG_PHOTO_KEY, 64 hex digits, AES-256).
+	// Empty: one is made at first start and kept in the database, like Secret.
+	PhotoKey string
+	// ReviewTemplates are the notices of a review's decision: the WeChat template
+	// (JSZG_WECHAT_TEMPLATE_REVIEW) and the SMS template (JSZG_SMS_TENCENT_TEMPLATE_REVIEW).
+	ReviewWeChatTemplate, ReviewSMSTemplate string
+
 	// Entries are the business systems' addresses (JSZG_ENTRY_*_URL) a verified account goes on
 	// to from 个人信息中心.
 	Entries map[string]string
@@ -112,6 +119,9 @@ func FromEnv() (*Config, error) {
 		}
 		c.RealName.Timeout = d
 	}
+	c.PhotoKey = os.Getenv("JSZG_PHOTO_KEY")
+	c.ReviewWeChatTemplate = os.Getenv("JSZG_WECHAT_TEMPLATE_REVIEW")
+	c.ReviewSMSTemplate = os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_REVIEW")
 	c.Entries = DefaultEntries()
 	for entry, name := range map[string]string{"certification": "JSZG_ENTRY_CERTIFICATION_URL", "registration": "JSZG_ENTRY_REGISTRATION_URL"} {
 		if v := os.Getenv(name); v != "" {
@@ -147,6 +157,9 @@ func (c *Config) Check() error {
 	}
 	if c.CaptchaOff && !c.StandIns() {
 		return fmt.Errorf("JSZG_CAPTCHA=off is only allowed with the local stand-ins, never with real providers")
+	}
+	if k := c.PhotoKey; k != "" && len(k) != 64 {
+		return fmt.Errorf("JSZG_PHOTO_KEY must be 64 hex digits (a 256-bit key)")
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return fmt.Errorf("JSZG_SECRET must be at least 32 characters")

@@ -21,6 +21,7 @@ import (
 	"jszg/server/quota"
 	"jszg/server/realname"
 	"jszg/server/registration"
+	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/signin"
 	"jszg/shared/api"
@@ -52,6 +53,7 @@ type Deps struct {
 	Accounts *account.Accounts
 	Audit    *audit.Log
 	RealName *realname.Flow
+	Review   *review.Flow
 	// Entries are the business systems' addresses by entry (认定, 定期注册).
 	Entries map[string]string
 	WeChat  WeChatStatus   // nil when the service account is not wired
@@ -100,6 +102,7 @@ func New(d Deps) *API {
 	r.Get("/me", a.requireSession, a.me)
 	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
 	a.mountRealName()
+	a.mountReview()
 
 	if d.Outbox != nil {
 		app.Get("/dev/outbox.json", a.outboxJSON)

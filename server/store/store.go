@@ -17,6 +17,7 @@ import (
 	"jszg/server/code"
 	"jszg/server/outbox"
 	"jszg/server/quota"
+	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/settings"
 	"jszg/server/store/mongo"
@@ -52,6 +53,9 @@ type Stores struct {
 	Audit    audit.Store
 	Outbox   outbox.Store
 	WeChat   wechat.Stores
+	// Reviews are the manual-review applications; ReviewPhotos their sealed photos, apart.
+	Reviews      review.Store
+	ReviewPhotos review.PhotoStore
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -95,6 +99,8 @@ func OnSQLite(db *sqlite.DB) *Stores {
 			Notices:     db.WeChatNotices(),
 			OAuthStates: db.WeChatOAuthStates(),
 		},
+		Reviews:      db.Reviews(),
+		ReviewPhotos: db.ReviewPhotos(),
 	}
 }
 
@@ -119,6 +125,8 @@ func OnMongo(db *mongo.DB) *Stores {
 			Notices:     db.WeChatNotices(),
 			OAuthStates: db.WeChatOAuthStates(),
 		},
+		Reviews:      db.Reviews(),
+		ReviewPhotos: db.ReviewPhotos(),
 	}
 }
 
