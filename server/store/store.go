@@ -20,6 +20,7 @@ import (
 	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/settings"
+	"jszg/server/staff"
 	"jszg/server/store/mongo"
 	"jszg/server/store/sqlite"
 	"jszg/wechat"
@@ -56,6 +57,8 @@ type Stores struct {
 	// Reviews are the manual-review applications; ReviewPhotos their sealed photos, apart.
 	Reviews      review.Store
 	ReviewPhotos review.PhotoStore
+	// Staff are the reviewer console's accounts.
+	Staff staff.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -101,6 +104,7 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		},
 		Reviews:      db.Reviews(),
 		ReviewPhotos: db.ReviewPhotos(),
+		Staff:        db.Staff(),
 	}
 }
 
@@ -127,6 +131,7 @@ func OnMongo(db *mongo.DB) *Stores {
 		},
 		Reviews:      db.Reviews(),
 		ReviewPhotos: db.ReviewPhotos(),
+		Staff:        db.Staff(),
 	}
 }
 

@@ -25,6 +25,7 @@ var migrations = []struct {
 	{"audit log and outbox", auditSchema + outboxSchema},
 	{"wechat", wechatSchema},
 	{"manual reviews", reviewsSchema},
+	{"reviewer console staff", staffSchema},
 }
 
 // migrate applies the migrations the database has not had yet.
