@@ -34,6 +34,7 @@ import (
 	"jszg/server/signin"
 	"jszg/server/sms"
 	"jszg/server/sms/smsfake"
+	"jszg/server/staff"
 	"jszg/server/store"
 	"jszg/server/webui"
 	"jszg/server/workdays"
@@ -66,10 +67,14 @@ type Server struct {
 	// Reviews is the manual-review flow; Calendar its working days (an admin loads years).
 	Reviews  *review.Flow
 	Calendar *workdays.Calendar
-	Clock    clock.Clock
-	log      *slog.Logger
-	closers  []func()
-	cancel   context.CancelFunc
+	// Staff signs reviewers and admins in; FirstAdmin is the enrolment of the first admin when
+	// this start made it (printed once to the log, kept nowhere else).
+	Staff      *staff.Service
+	FirstAdmin *staff.Enrolment
+	Clock      clock.Clock
+	log        *slog.Logger
+	closers    []func()
+	cancel     context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -156,20 +161,33 @@ func (s *Server) build(ctx context.Context, o Options) error {
 		return err
 	}
 
+	s.Staff = &staff.Service{Store: st.Staff, Hasher: hasher, Quotas: quotas, Audit: auditLog, Clock: clk}
+	first, err := s.Staff.Bootstrap(ctx)
+	if err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	if first != nil {
+		s.FirstAdmin = first
+		log.Warn("reviewer console at /admin: " + first.Describe())
+	}
+
 	s.API = httpapi.New(httpapi.Deps{
-		RealName: realName,
-		Review:   reviews,
-		Entries:  entriesOr(cfg.Entries),
-		Log:      log,
-		Clock:    clk,
-		Captcha:  capt,
-		Quotas:   quotas,
-		SendCode: &codesend.Flow{Captcha: capt, Codes: codes, SMS: sender, Audit: auditLog, Log: log},
-		Accounts: accounts,
-		Sessions: sessions,
-		Audit:    auditLog,
-		Outbox:   s.Outbox,
-		WeChat:   wx,
+		RealName:      realName,
+		Review:        reviews,
+		Staff:         s.Staff,
+		Calendar:      s.Calendar,
+		TellApplicant: s.contactNotice(cfg, sender),
+		Entries:       entriesOr(cfg.Entries),
+		Log:           log,
+		Clock:         clk,
+		Captcha:       capt,
+		Quotas:        quotas,
+		SendCode:      &codesend.Flow{Captcha: capt, Codes: codes, SMS: sender, Audit: auditLog, Log: log},
+		Accounts:      accounts,
+		Sessions:      sessions,
+		Audit:         auditLog,
+		Outbox:        s.Outbox,
+		WeChat:        wx,
 		Register: &registration.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, WeChat: wx, Audit: auditLog, Clock: clk,
 		},
@@ -276,6 +294,24 @@ func (s *Server) reviewFlow(ctx context.Context, cfg *config.Config, st *store.S
 	s.Reviews = &review.Flow{Store: st.Reviews, Photos: st.ReviewPhotos, Sealer: sealer, Accounts: accounts,
 		Quotas: quotas, Calendar: cal, Audit: auditLog, Clock: clk, Notifier: notices}
 	return s.Reviews, nil
+}
+
+// contactNotice tells an applicant, at the phone they had, that an admin corrected their phone
+// and e-mail: by the SMS template JSZG_SMS_TENCENT_TEMPLATE_CONTACT, or into the stand-in's outbox.
+func (s *Server) contactNotice(cfg *config.Config, sender codesend.SMSSender) func(context.Context, *account.Account, string) {
+	const text = "【中国教师资格网】管理员已按您的申请更正了账号的手机号码和安全邮箱。如非本人申请，请联系客服。"
+	return func(ctx context.Context, acc *account.Account, _ string) {
+		if s.Outbox != nil {
+			_ = s.Outbox.Put(ctx, outbox.Message{Channel: "sms", To: acc.Phone, Text: text})
+			return
+		}
+		n, ok := sender.(review.SMSNotifier)
+		if tpl := cfg.ContactSMSTemplate; ok && tpl != "" {
+			if err := n.SendTemplate(ctx, acc.Phone, tpl, nil); err != nil {
+				s.log.Warn("contact correction notice not sent", "err", err)
+			}
+		}
+	}
 }
 
 // wechatNotices adapts the service account's template messages to the review's notices.

@@ -42,6 +42,9 @@ type Config struct {
 	// ReviewTemplates are the notices of a review's decision: the WeChat template
 	// (JSZG_WECHAT_TEMPLATE_REVIEW) and the SMS template (JSZG_SMS_TENCENT_TEMPLATE_REVIEW).
 	ReviewWeChatTemplate, ReviewSMSTemplate string
+	// ContactSMSTemplate tells an applicant an admin corrected their phone and e-mail
+	// (JSZG_SMS_TENCENT_TEMPLATE_CONTACT, no parameters).
+	ContactSMSTemplate string
 
 	// Entries are the business systems' addresses (JSZG_ENTRY_*_URL) a verified account goes on
 	// to from 个人信息中心.
@@ -122,6 +125,7 @@ func FromEnv() (*Config, error) {
 	c.PhotoKey = os.Getenv("JSZG_PHOTO_KEY")
 	c.ReviewWeChatTemplate = os.Getenv("JSZG_WECHAT_TEMPLATE_REVIEW")
 	c.ReviewSMSTemplate = os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_REVIEW")
+	c.ContactSMSTemplate = os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_CONTACT")
 	c.Entries = DefaultEntries()
 	for entry, name := range map[string]string{"certification": "JSZG_ENTRY_CERTIFICATION_URL", "registration": "JSZG_ENTRY_REGISTRATION_URL"} {
 		if v := os.Getenv(name); v != "" {

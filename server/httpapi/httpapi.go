@@ -24,6 +24,8 @@ import (
 	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/signin"
+	"jszg/server/staff"
+	"jszg/server/workdays"
 	"jszg/shared/api"
 	"jszg/shared/errcode"
 )
@@ -54,6 +56,12 @@ type Deps struct {
 	Audit    *audit.Log
 	RealName *realname.Flow
 	Review   *review.Flow
+	// Staff signs the reviewer console's staff in; Calendar takes the years admins load.
+	Staff    *staff.Service
+	Calendar *workdays.Calendar
+	// TellApplicant tells an applicant that an admin corrected their phone and e-mail (at the
+	// phone they had); nil tells nobody.
+	TellApplicant func(ctx context.Context, acc *account.Account, newPhone string)
 	// Entries are the business systems' addresses by entry (认定, 定期注册).
 	Entries map[string]string
 	WeChat  WeChatStatus   // nil when the service account is not wired
@@ -103,6 +111,7 @@ func New(d Deps) *API {
 	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
 	a.mountRealName()
 	a.mountReview()
+	a.mountAdmin(r)
 
 	if d.Outbox != nil {
 		app.Get("/dev/outbox.json", a.outboxJSON)
