@@ -200,6 +200,7 @@ func (p *adminPage) loadAudit(ctx app.Context) {
 }
 
 func (p *adminPage) Render() app.UI {
+	mustChange := p.me != nil && p.me.MustChange
 	return frame("admin", p.ready,
 		app.H1().Text("审核工作台"),
 		app.If(p.err != "", func() app.UI {
@@ -210,7 +211,7 @@ func (p *adminPage) Render() app.UI {
 		}),
 		app.If(!p.checked, func() app.UI { return app.P().Class("empty-note").Text("正在加载…") }).
 			ElseIf(p.me == nil, p.renderSignIn).
-			ElseIf(p.me.MustChange, p.renderPasswordChange).
+			ElseIf(mustChange, p.renderPasswordChange).
 			Else(p.renderConsole),
 	)
 }
