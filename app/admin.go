@@ -22,6 +22,11 @@ const pathAdmin = "/admin"
 type adminPage struct {
 	app.Compo
 
+	// page is the context of the page itself. An event's context ends with its element, and
+	// the console replaces whole views (a form gives way to the queue), so answers are handed
+	// back through the page's context, which lasts as long as the page.
+	page app.Context
+
 	ready   bool
 	me      *api.StaffMe
 	checked bool
@@ -50,6 +55,7 @@ type adminPage struct {
 func (p *adminPage) OnNav(ctx app.Context) { ctx.Page().SetTitle("审核工作台 - " + siteName) }
 
 func (p *adminPage) OnMount(ctx app.Context) {
+	p.page = ctx
 	p.ready = true
 	p.view = "queue"
 	p.newRole = "reviewer"
@@ -76,7 +82,8 @@ func (p *adminPage) csrf() string {
 }
 
 // run does one API call off the UI goroutine and shows its failure.
-func (p *adminPage) run(ctx app.Context, f func() error, then func(ctx app.Context)) {
+func (p *adminPage) run(_ app.Context, f func() error, then func(ctx app.Context)) {
+	ctx := p.page
 	p.busy, p.err = true, ""
 	ctx.Async(func() {
 		err := f()
@@ -381,8 +388,8 @@ func (p *adminPage) renderCasePhoto(kind string) app.UI {
 		app.Div().Class("photo-tools").Attr("role", "group").Attr("aria-label", label+"查看工具").Body(
 			app.Button().Type("button").Class("btn", "btn-small", "btn-outline").Attr("aria-label", label+"放大").Text("放大").OnClick(set(0.25, 0), app.EventScope(kind)),
 			app.Button().Type("button").Class("btn", "btn-small", "btn-outline").Attr("aria-label", label+"缩小").Text("缩小").OnClick(set(-0.25, 0), app.EventScope(kind)),
-			app.Button().Type("button").Class("btn", "btn-small", "btn-outline").Attr("aria-label", label+"向左旋转").Text("左转").OnClick(set(0, -90), app.EventScope(kind)),
-			app.Button().Type("button").Class("btn", "btn-small", "btn-outline").Attr("aria-label", label+"向右旋转").Text("右转").OnClick(set(0, 90), app.EventScope(kind)),
+			app.Button().Type("button").Class("btn", "btn-small", "btn-outline").Attr("aria-label", label+"向左旋转").Text("向左旋转").OnClick(set(0, -90), app.EventScope(kind)),
+			app.Button().Type("button").Class("btn", "btn-small", "btn-outline").Attr("aria-label", label+"向右旋转").Text("向右旋转").OnClick(set(0, 90), app.EventScope(kind)),
 		),
 	)
 }
