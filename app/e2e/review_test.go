@@ -55,7 +55,9 @@ func photoFile(t testing.TB, dir, name string, w, h, q int, asPNG bool) string {
 
 // unverifiedApplicant puts an account the stand-in authority has no record of straight into the
 // store (registration has its own journeys) and returns how to sign in with it.
-func unverifiedApplicant(t *testing.T, env *testenv.Env) applicant {
+func unverifiedApplicant(t *testing.T, env *testenv.Env) applicant { return newApplicantIn(t, env) }
+
+func newApplicantIn(t testing.TB, env *testenv.Env) applicant {
 	t.Helper()
 	a := newApplicant()
 	acc := accounttest.Sample(account.NewID(), a.docNumber, time.Now())
