@@ -195,6 +195,16 @@ func TestRealNameThenManualReviewApproved(t *testing.T) {
 	b.desktop()
 	b.click("#approve")
 	b.waitText("#admin-notice", "已通过")
+	b.click("#nav-staff")
+	b.waitFor("the staff list", `!!document.getElementById("staff-title")`)
+	b.typeInto("new-staff-user", "wang")
+	b.click("#new-staff-submit")
+	b.waitText("#staff-created", "一次性密码")
+	b.everyWay(src, "审核工作台 staff")
+	b.desktop()
+	b.click("#nav-audit")
+	b.waitText("#audit", "review_approved")
+	b.everyWay(src, "审核工作台 audit log")
 
 	// The applicant sees the approval, passes the gate, and had the notice by SMS.
 	b.phone()
