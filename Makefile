@@ -6,7 +6,8 @@ BIN     := bin/jszg
 # and MongoDB-engine tests race requests too, but what they check is who wins, which needs no
 # race detector, and leaving them out keeps the wire-protocol test engine uninstrumented.
 RACE_PKGS = jszg/server/quota jszg/server/code jszg/server/captcha jszg/server/session \
-	jszg/server/account jszg/server/store/sqlite $(shell $(GO) list ./wechat/...)
+	jszg/server/account jszg/server/store/sqlite $(shell $(GO) list ./wechat/...) \
+	jszg/server/realname jszg/server/review
 OTHER_PKGS = $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
 
 # axe-core, the accessibility checker the browser tests run on every page, from npm into an
@@ -54,7 +55,7 @@ vet:
 ## output; a crasher stays in the package's testdata/fuzz/ (and is printed), where `go test`
 ## replays it from then on.
 fuzz:
-	@for pkg in $$($(GO) list ./shared/...); do \
+	@for pkg in $$($(GO) list ./shared/... ./server/review); do \
 	  $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' | sed "s|^|$$pkg |"; \
 	done | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
 

@@ -50,6 +50,11 @@ func call(method, path, csrf string, in, out any) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errNetwork, err)
 	}
+	return answer(status, raw, out)
+}
+
+// answer decodes a 2xx body into out (when not nil), or turns any other answer into *apiError.
+func answer(status int, raw []byte, out any) error {
 	if status >= 200 && status < 300 {
 		if out == nil || len(raw) == 0 {
 			return nil

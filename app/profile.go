@@ -31,6 +31,7 @@ type profilePage struct {
 	signingOut bool
 	actionErr  string
 	wx         wechatBinding
+	gate       string // the business gate's refusal, shown in a dialog
 }
 
 func (p *profilePage) OnNav(ctx app.Context) {
@@ -63,6 +64,7 @@ func (p *profilePage) load(ctx app.Context) {
 				return
 			}
 			p.me = me
+			p.enterBusiness(ctx)
 		})
 	})
 }
@@ -131,6 +133,7 @@ func (p *profilePage) Render() app.UI {
 				}),
 		),
 		p.renderUnbindDialog(),
+		p.renderGateDialog(),
 	)
 }
 
@@ -212,7 +215,7 @@ func (p *profilePage) renderIdentity() app.UI {
 	return app.Div().Class("identity").Body(
 		app.Div().Class("actions").Attr("role", "group").Attr("aria-label", "账号操作").Body(
 			soonButton("修改个人身份信息"),
-			soonButton("实名核验"),
+			app.A().ID("goto-realname").Class("btn", "btn-ghost").Href(pathRealName).Text("实名核验"),
 			soonButton("修改密码"),
 			soonButton("修改手机号码"),
 		),

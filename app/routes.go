@@ -19,6 +19,8 @@ const (
 	pathRegister  = "/register"
 	pathProfile   = "/profile"
 	pathAgreement = "/agreement"
+	pathRealName  = "/realname"
+	pathReview    = "/review"
 )
 
 var routesOnce sync.Once
@@ -32,6 +34,9 @@ func Routes() {
 		app.Route(pathRegister, func() app.Composer { return &registerPage{} })
 		app.Route(pathProfile, func() app.Composer { return &profilePage{} })
 		app.Route(pathAgreement, func() app.Composer { return &agreementPage{} })
+		app.Route(pathRealName, func() app.Composer { return &realNamePage{} })
+		app.Route(pathReview, func() app.Composer { return &reviewPage{} })
+		app.Route(pathAdmin, func() app.Composer { return &adminPage{} })
 		// Anything else that reaches the client router (a mistyped in-app link) gets a Chinese
 		// not-found page instead of go-app's default, which loads its icon from an outside host.
 		app.RouteWithRegexp("^/", func() app.Composer { return &notFoundPage{} })
@@ -40,7 +45,7 @@ func Routes() {
 
 // PagePaths lists the paths the server must answer with a prerendered page.
 func PagePaths() []string {
-	return []string{pathHome, pathLogin, pathRegister, pathProfile, pathAgreement}
+	return []string{pathHome, pathLogin, pathRegister, pathProfile, pathAgreement, pathRealName, pathReview, pathAdmin}
 }
 
 // isPage reports whether path is one of the app's own pages, which the client router can show

@@ -29,14 +29,19 @@ import (
 	"jszg/server/passwordreset"
 	"jszg/server/profile"
 	"jszg/server/quota"
+	"jszg/server/realname"
+	"jszg/server/realname/faceidfake"
 	"jszg/server/registration"
+	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/settings"
 	"jszg/server/signin"
 	"jszg/server/sms"
 	"jszg/server/sms/smsfake"
+	"jszg/server/staff"
 	"jszg/server/store"
 	"jszg/server/webui"
+	"jszg/server/workdays"
 	"jszg/wechat"
 )
 
@@ -71,10 +76,19 @@ type Server struct {
 	// Accounts is the account service; real-name verification and manual review call its
 	// ArchiveSuperseded when an account proves its holder.
 	Accounts *account.Accounts
-	Clock    clock.Clock
-	log      *slog.Logger
-	closers  []func()
-	cancel   context.CancelFunc
+	// Authority is the local stand-in of the real-name authority (nil with the real one).
+	Authority *faceidfake.Server
+	// Reviews is the manual-review flow; Calendar its working days (an admin loads years).
+	Reviews  *review.Flow
+	Calendar *workdays.Calendar
+	// Staff signs reviewers and admins in; FirstAdmin is the enrolment of the first admin when
+	// this start made it (printed once to the log, kept nowhere else).
+	Staff      *staff.Service
+	FirstAdmin *staff.Enrolment
+	Clock      clock.Clock
+	log        *slog.Logger
+	closers    []func()
+	cancel     context.CancelFunc
 }
 
 // New builds the server; it does not listen yet.
@@ -172,17 +186,46 @@ func (s *Server) build(ctx context.Context, o Options) error {
 	}
 	sendCode := &codesend.Flow{Captcha: capt, Codes: codes, SMS: sender, Audit: auditLog, Log: log}
 	notices := accountNotices{wx: wx, sms: sender, clk: clk, log: log}
+	verifier, err := s.realNameVerifier(cfg)
+	if err != nil {
+		return err
+	}
+	proven := provenHolder{accounts: accounts, clk: clk}
+	realName := &realname.Flow{Accounts: accounts, Verifier: verifier, Quotas: quotas, Audit: auditLog, Clock: clk,
+		Identities: proven, Legacy: proven}
+
+	reviews, err := s.reviewFlow(ctx, cfg, st, clk, accounts, quotas, auditLog, sender, wx)
+	if err != nil {
+		return err
+	}
+
+	s.Staff = &staff.Service{Store: st.Staff, Hasher: hasher, Quotas: quotas, Audit: auditLog, Clock: clk}
+	first, err := s.Staff.Bootstrap(ctx)
+	if err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	if first != nil {
+		s.FirstAdmin = first
+		log.Warn("reviewer console at /admin: " + first.Describe())
+	}
+
 	s.API = httpapi.New(httpapi.Deps{
-		Log:      log,
-		Clock:    clk,
-		Captcha:  capt,
-		Quotas:   quotas,
-		SendCode: sendCode,
-		Accounts: accounts,
-		Sessions: sessions,
-		Audit:    auditLog,
-		Outbox:   s.Outbox,
-		WeChat:   wx,
+		RealName:      realName,
+		Review:        reviews,
+		Staff:         s.Staff,
+		Calendar:      s.Calendar,
+		TellApplicant: s.contactNotice(cfg, sender),
+		Entries:       entriesOr(cfg.Entries),
+		Log:           log,
+		Clock:         clk,
+		Captcha:       capt,
+		Quotas:        quotas,
+		SendCode:      sendCode,
+		Accounts:      accounts,
+		Sessions:      sessions,
+		Audit:         auditLog,
+		Outbox:        s.Outbox,
+		WeChat:        wx,
 		Register: &registration.Flow{
 			Accounts: accounts, Hasher: hasher, Captcha: capt, Codes: codes, WeChat: wx, Audit: auditLog, Clock: clk,
 			Quotas: quotas, Notifier: legacyNotifier{box: s.Outbox, log: log},
@@ -245,6 +288,11 @@ func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock
 					Text: outbox.NoticeText(m.Params[0], m.Params[1])})
 				return
 			}
+			if m.TemplateID == localReviewSMSTemplate {
+				_ = box.Put(context.Background(), outbox.Message{Channel: "sms", To: strings.TrimPrefix(m.Phone, "+86"),
+					Text: "【中国教师资格网】您的人工审核结果：" + m.Params[0] + "。原因：" + m.Params[1] + "。"})
+				return
+			}
 			var minutes int
 			fmt.Sscan(m.Params[1], &minutes)
 			phone := strings.TrimPrefix(m.Phone, "+86")
@@ -258,6 +306,100 @@ func (s *Server) smsSender(cfg *config.Config, st *store.Stores, clk clock.Clock
 	s.closers = append(s.closers, func() { _ = fake.Close() })
 	tc.Endpoint = fake.URL
 	return sms.NewTencent(tc)
+}
+
+func entriesOr(e map[string]string) map[string]string {
+	if e == nil {
+		return config.DefaultEntries()
+	}
+	return e
+}
+
+// The stand-ins' templates of a review's decision.
+const (
+	localReviewSMSTemplate    = "100002"
+	localReviewWeChatTemplate = "local-review-notice"
+)
+
+// reviewFlow builds the manual review: its photo key (configured, or made once and kept in the
+// database like the secret), the shipped working-day calendar and the decision's notices.
+func (s *Server) reviewFlow(ctx context.Context, cfg *config.Config, st *store.Stores, clk clock.Clock,
+	accounts *account.Accounts, quotas *quota.Quotas, auditLog *audit.Log, sender codesend.SMSSender, wx *wechat.Service) (*review.Flow, error) {
+	key := cfg.PhotoKey
+	if key == "" {
+		v, err := st.Settings.PutIfAbsent(ctx, "photo_key", randomHex(32))
+		if err != nil {
+			return nil, fmt.Errorf("store photo key: %w", err)
+		}
+		key = v
+	}
+	sealer, err := review.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := workdays.Shipped()
+	if err != nil {
+		return nil, fmt.Errorf("working days: %w", err)
+	}
+	s.Calendar = cal
+	notices := &review.Notices{WeChat: wechatNotices{wx}, WeChatTemplate: cfg.ReviewWeChatTemplate, SMSTemplate: cfg.ReviewSMSTemplate}
+	if n, ok := sender.(review.SMSNotifier); ok {
+		notices.SMS = n
+	}
+	if cfg.StandIns() {
+		notices.SMSTemplate = localReviewSMSTemplate
+	}
+	if cfg.WeChat.AppID == "" {
+		notices.WeChatTemplate = localReviewWeChatTemplate
+	}
+	s.Reviews = &review.Flow{Store: st.Reviews, Photos: st.ReviewPhotos, Sealer: sealer, Accounts: accounts,
+		Quotas: quotas, Calendar: cal, Audit: auditLog, Clock: clk, Notifier: notices,
+		Approval: provenHolder{accounts: accounts, clk: clk}}
+	return s.Reviews, nil
+}
+
+// contactNotice tells an applicant, at the phone they had, that an admin corrected their phone
+// and e-mail: by the SMS template JSZG_SMS_TENCENT_TEMPLATE_CONTACT, or into the stand-in's outbox.
+func (s *Server) contactNotice(cfg *config.Config, sender codesend.SMSSender) func(context.Context, *account.Account, string) {
+	const text = "【中国教师资格网】管理员已按您的申请更正了账号的手机号码和安全邮箱。如非本人申请，请联系客服。"
+	return func(ctx context.Context, acc *account.Account, _ string) {
+		if s.Outbox != nil {
+			_ = s.Outbox.Put(ctx, outbox.Message{Channel: "sms", To: acc.Phone, Text: text})
+			return
+		}
+		n, ok := sender.(review.SMSNotifier)
+		if tpl := cfg.ContactSMSTemplate; ok && tpl != "" {
+			if err := n.SendTemplate(ctx, acc.Phone, tpl, nil); err != nil {
+				s.log.Warn("contact correction notice not sent", "err", err)
+			}
+		}
+	}
+}
+
+// wechatNotices adapts the service account's template messages to the review's notices.
+type wechatNotices struct{ wx *wechat.Service }
+
+func (w wechatNotices) NotifyTemplate(ctx context.Context, accountID, templateID, kind, link string, data map[string]string) error {
+	return w.wx.Notify(ctx, accountID, wechat.Notice{TemplateID: templateID, Kind: kind, URL: link, Data: data})
+}
+
+// realNameVerifier is Tencent Cloud's IdCardVerification when configured, otherwise the same
+// adapter talking to the local stand-in authority.
+func (s *Server) realNameVerifier(cfg *config.Config) (realname.Verifier, error) {
+	r := cfg.RealName
+	tc := realname.TencentConfig{SecretID: r.SecretID, SecretKey: r.SecretKey, Region: r.Region, Endpoint: r.Endpoint, Timeout: r.Timeout}
+	if r.Provider == "tencent" {
+		return realname.NewTencent(tc)
+	}
+	tc = realname.TencentConfig{SecretID: "AKIDlocalauthority", SecretKey: randomHex(16), Timeout: r.Timeout}
+	fake, err := faceidfake.Start(faceidfake.Config{SecretID: tc.SecretID, SecretKey: tc.SecretKey})
+	if err != nil {
+		return nil, err
+	}
+	s.Authority = fake
+	s.closers = append(s.closers, func() { _ = fake.Close() })
+	tc.Endpoint = fake.URL
+	return realname.NewTencent(tc)
 }
 
 // Serve listens on ln until ctx ends, then shuts down gracefully: no new connections, requests

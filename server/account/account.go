@@ -122,6 +122,11 @@ type Store interface {
 	// LinkMoE records the MoE subject of a live account whose subject is empty or already this
 	// one; it reports whether the account now has this subject.
 	LinkMoE(ctx context.Context, id, subject string) (bool, error)
+	// SetRealName moves a live account's real-name state to `to` if it is one of `from`, in one
+	// atomic step, and reports whether it did: of concurrent movers from the same state, one wins.
+	SetRealName(ctx context.Context, id string, from []string, to string) (bool, error)
+	// SetContact replaces the phone and the e-mail of a live account (an admin's correction).
+	SetContact(ctx context.Context, id, phone, email string) error
 }
 
 // Accounts is the account service the flows use.

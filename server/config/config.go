@@ -33,6 +33,23 @@ type Config struct {
 	SMSProvider string // JSZG_SMS_PROVIDER: "" (local stand-in) or "tencent"
 	Tencent     TencentSMS
 
+	// RealName is the real-name authority (JSZG_REALNAME_*); no provider starts the stand-in.
+	RealName RealName
+
+	// PhotoKey encrypts the manual review's photos (JSZG_PHOTO_KEY, 64 hex digits, AES-256).
+	// Empty: one is made at first start and kept in the database, like Secret.
+	PhotoKey string
+	// ReviewTemplates are the notices of a review's decision: the WeChat template
+	// (JSZG_WECHAT_TEMPLATE_REVIEW) and the SMS template (JSZG_SMS_TENCENT_TEMPLATE_REVIEW).
+	ReviewWeChatTemplate, ReviewSMSTemplate string
+	// ContactSMSTemplate tells an applicant an admin corrected their phone and e-mail
+	// (JSZG_SMS_TENCENT_TEMPLATE_CONTACT, no parameters).
+	ContactSMSTemplate string
+
+	// Entries are the business systems' addresses (JSZG_ENTRY_*_URL) a verified account goes on
+	// to from 个人信息中心.
+	Entries map[string]string
+
 	// WeChat is the service account (JSZG_WECHAT_*); no AppID starts the local stand-in.
 	WeChat wechat.Config
 
@@ -75,12 +92,24 @@ type TencentSMS struct {
 	NoticeTemplateID string
 }
 
+// RealName configures the real-name authority: "" (the local stand-in) or "tencent".
+type RealName struct {
+	Provider                              string
+	SecretID, SecretKey, Region, Endpoint string
+	Timeout                               time.Duration
+}
+
+// DefaultEntries sends both business entries to the service's portal.
+func DefaultEntries() map[string]string {
+	return map[string]string{"certification": "https://www.jszg.edu.cn/", "registration": "https://www.jszg.edu.cn/"}
+}
+
 // StandIns reports whether the local stand-ins are in use: asked for (JSZG_STANDINS=on) or no
 // real provider configured at all. Check refuses a mix of stand-ins and real providers. The
 // developer pages (/dev/outbox, /dev/wechat, /dev/moe) are served while the stand-ins are on, to
 // loopback clients only.
 func (c *Config) StandIns() bool {
-	return c.Security.StandInsOn || (c.SMSProvider == "" && c.WeChat.AppID == "" && c.SMTP.Host == "" && c.MoE.Issuer == "")
+	return c.Security.StandInsOn || (c.SMSProvider == "" && c.WeChat.AppID == "" && c.SMTP.Host == "" && c.MoE.Issuer == "" && c.RealName.Provider == "")
 }
 
 // FromEnv reads the configuration.
@@ -121,6 +150,30 @@ func FromEnv() (*Config, error) {
 		ClientSecret: os.Getenv("JSZG_MOE_CLIENT_SECRET"), DocNumberClaim: env("JSZG_MOE_CLAIM_DOC_NUMBER", "id_number"),
 		NameClaim: env("JSZG_MOE_CLAIM_NAME", "name"), Scopes: strings.Fields(env("JSZG_MOE_SCOPES", "profile"))}
 	c.QRSubscription, c.QRService = os.Getenv("JSZG_QR_SUBSCRIPTION"), os.Getenv("JSZG_QR_SERVICE")
+	c.RealName = RealName{
+		Provider:  os.Getenv("JSZG_REALNAME_PROVIDER"),
+		SecretID:  os.Getenv("JSZG_REALNAME_TENCENT_SECRET_ID"),
+		SecretKey: os.Getenv("JSZG_REALNAME_TENCENT_SECRET_KEY"),
+		Region:    env("JSZG_REALNAME_TENCENT_REGION", "ap-guangzhou"),
+		Endpoint:  os.Getenv("JSZG_REALNAME_TENCENT_ENDPOINT"),
+	}
+	if v := os.Getenv("JSZG_REALNAME_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return nil, fmt.Errorf("JSZG_REALNAME_TIMEOUT: %w", err)
+		}
+		c.RealName.Timeout = d
+	}
+	c.PhotoKey = os.Getenv("JSZG_PHOTO_KEY")
+	c.ReviewWeChatTemplate = os.Getenv("JSZG_WECHAT_TEMPLATE_REVIEW")
+	c.ReviewSMSTemplate = os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_REVIEW")
+	c.ContactSMSTemplate = os.Getenv("JSZG_SMS_TENCENT_TEMPLATE_CONTACT")
+	c.Entries = DefaultEntries()
+	for entry, name := range map[string]string{"certification": "JSZG_ENTRY_CERTIFICATION_URL", "registration": "JSZG_ENTRY_REGISTRATION_URL"} {
+		if v := os.Getenv(name); v != "" {
+			c.Entries[entry] = v
+		}
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("JSZG_LOG_LEVEL", "info"))); err != nil {
 		return nil, fmt.Errorf("JSZG_LOG_LEVEL: %w", err)
 	}
@@ -145,8 +198,20 @@ func (c *Config) Check() error {
 	if c.MoE.Issuer != "" && c.MoE.ClientID == "" {
 		return fmt.Errorf("JSZG_MOE_ISSUER needs JSZG_MOE_CLIENT_ID (and JSZG_MOE_CLIENT_SECRET)")
 	}
+	switch c.RealName.Provider {
+	case "":
+	case "tencent":
+		if c.RealName.SecretID == "" || c.RealName.SecretKey == "" {
+			return fmt.Errorf("JSZG_REALNAME_PROVIDER=tencent needs JSZG_REALNAME_TENCENT_SECRET_ID and _SECRET_KEY")
+		}
+	default:
+		return fmt.Errorf("JSZG_REALNAME_PROVIDER: unknown provider %q (want tencent, or unset for the local stand-in)", c.RealName.Provider)
+	}
 	if c.CaptchaOff && !c.StandIns() {
 		return fmt.Errorf("JSZG_CAPTCHA=off is only allowed with the local stand-ins, never with real providers")
+	}
+	if k := c.PhotoKey; k != "" && len(k) != 64 {
+		return fmt.Errorf("JSZG_PHOTO_KEY must be 64 hex digits (a 256-bit key)")
 	}
 	if c.Secret != "" && len(c.Secret) < 32 {
 		return fmt.Errorf("JSZG_SECRET must be at least 32 characters")

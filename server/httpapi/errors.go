@@ -24,7 +24,7 @@ func status(c errcode.Code) int {
 		return http.StatusServiceUnavailable
 	case errcode.Unauthorized, errcode.SessionExpired, errcode.SignInFailed:
 		return http.StatusUnauthorized
-	case errcode.Forbidden, errcode.CSRFFailed:
+	case errcode.Forbidden, errcode.CSRFFailed, errcode.RealNameRequired, errcode.StaffOnly:
 		return http.StatusForbidden
 	case errcode.NotFound, errcode.WeChatSceneExpired, errcode.WeChatNotBound:
 		return http.StatusNotFound
@@ -40,9 +40,11 @@ func status(c errcode.Code) int {
 		return http.StatusTooManyRequests
 	case errcode.LegacyReRegistrationPending:
 		return http.StatusConflict
-	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited:
+	case errcode.AccountLocked, errcode.TooManyRequests, errcode.CodeRateLimited, errcode.RealNameQuota, errcode.ReviewQuota:
 		return http.StatusTooManyRequests
-	case errcode.Unavailable, errcode.WeChatUnavailable:
+	case errcode.RealNameReviewPending, errcode.ReviewPending, errcode.ReviewClaimed, errcode.ReviewDecided:
+		return http.StatusConflict
+	case errcode.Unavailable, errcode.WeChatUnavailable, errcode.RealNameUnavailable:
 		return http.StatusServiceUnavailable
 	case errcode.Internal:
 		return http.StatusInternalServerError

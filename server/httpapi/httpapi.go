@@ -22,9 +22,13 @@ import (
 	"jszg/server/passwordreset"
 	"jszg/server/profile"
 	"jszg/server/quota"
+	"jszg/server/realname"
 	"jszg/server/registration"
+	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/signin"
+	"jszg/server/staff"
+	"jszg/server/workdays"
 	"jszg/shared/api"
 	"jszg/shared/errcode"
 )
@@ -53,9 +57,19 @@ type Deps struct {
 	Sessions *session.Sessions
 	Accounts *account.Accounts
 	Audit    *audit.Log
-	WeChat   WeChatStatus   // nil when the service account is not wired
-	Outbox   *outbox.Outbox // nil unless the local stand-ins are on
-	Health   func(ctx context.Context) error
+	RealName *realname.Flow
+	Review   *review.Flow
+	// Staff signs the reviewer console's staff in; Calendar takes the years admins load.
+	Staff    *staff.Service
+	Calendar *workdays.Calendar
+	// TellApplicant tells an applicant that an admin corrected their phone and e-mail (at the
+	// phone they had); nil tells nobody.
+	TellApplicant func(ctx context.Context, acc *account.Account, newPhone string)
+	// Entries are the business systems' addresses by entry (认定, 定期注册).
+	Entries map[string]string
+	WeChat  WeChatStatus   // nil when the service account is not wired
+	Outbox  *outbox.Outbox // nil unless the local stand-ins are on
+	Health  func(ctx context.Context) error
 	// TrustedProxies are believed for the client address (X-Forwarded-For).
 	TrustedProxies []string
 
@@ -113,6 +127,9 @@ func New(d Deps) *API {
 	r.Get("/me", a.requireSession, a.me)
 	a.Authed = r.Group("/me", a.requireSession, a.checkCSRF)
 	a.mountAccountRoutes(r)
+	a.mountRealName()
+	a.mountReview()
+	a.mountAdmin(r)
 
 	if d.Outbox != nil {
 		app.Get("/dev/outbox.json", DevOnly, a.outboxJSON)

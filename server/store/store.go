@@ -19,8 +19,10 @@ import (
 	"jszg/server/outbox"
 	"jszg/server/passwordreset"
 	"jszg/server/quota"
+	"jszg/server/review"
 	"jszg/server/session"
 	"jszg/server/settings"
+	"jszg/server/staff"
 	"jszg/server/store/mongo"
 	"jszg/server/store/sqlite"
 	"jszg/wechat"
@@ -57,6 +59,11 @@ type Stores struct {
 	// PasswordResets are the tickets of 忘记密码; MoE the records of 教育部账号登录.
 	PasswordResets passwordreset.Store
 	MoE            moelogin.Store
+	// Reviews are the manual-review applications; ReviewPhotos their sealed photos, apart.
+	Reviews      review.Store
+	ReviewPhotos review.PhotoStore
+	// Staff are the reviewer console's accounts.
+	Staff staff.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -102,6 +109,9 @@ func OnSQLite(db *sqlite.DB) *Stores {
 			Notices:     db.WeChatNotices(),
 			OAuthStates: db.WeChatOAuthStates(),
 		},
+		Reviews:      db.Reviews(),
+		ReviewPhotos: db.ReviewPhotos(),
+		Staff:        db.Staff(),
 	}
 }
 
@@ -128,6 +138,9 @@ func OnMongo(db *mongo.DB) *Stores {
 			Notices:     db.WeChatNotices(),
 			OAuthStates: db.WeChatOAuthStates(),
 		},
+		Reviews:      db.Reviews(),
+		ReviewPhotos: db.ReviewPhotos(),
+		Staff:        db.Staff(),
 	}
 }
 

@@ -82,6 +82,35 @@ const (
 	WeChatUnavailable  Code = "wechat_unavailable"
 )
 
+// Real-name verification, manual review and the reviewer console.
+const (
+	RealNameRequired      Code = "real_name_required"
+	RealNameFailed        Code = "real_name_failed"
+	RealNameQuota         Code = "real_name_quota"
+	RealNameUnavailable   Code = "real_name_unavailable"
+	RealNameReviewPending Code = "real_name_review_pending"
+	RealNameDone          Code = "real_name_done"
+	ReviewPending         Code = "review_pending"
+	ReviewQuota           Code = "review_quota"
+	ReviewNotNeeded       Code = "review_not_needed"
+	ReviewReasonRequired  Code = "review_reason_required"
+	ReviewReasonTooLong   Code = "review_reason_too_long"
+	PhotoRequired         Code = "photo_required"
+	PhotoTooLarge         Code = "photo_too_large"
+	PhotoNotJPEG          Code = "photo_not_jpeg"
+	PhotoDimensions       Code = "photo_dimensions"
+	PhotoCorrupt          Code = "photo_corrupt"
+	PhotoRotated          Code = "photo_rotated"
+	ReviewClaimed         Code = "review_claimed"
+	ReviewNotClaimed      Code = "review_not_claimed"
+	ReviewDecided         Code = "review_decided"
+	RejectReasonRequired  Code = "reject_reason_required"
+	StaffSignInFailed     Code = "staff_sign_in_failed"
+	StaffOnly             Code = "staff_only"
+	WorkdaysMissingYear   Code = "workdays_missing_year"
+	WorkdaysInvalid       Code = "workdays_invalid"
+)
+
 var messages = map[Code]string{
 	BadRequest:      "请求格式不正确，请刷新页面后重试",
 	BodyTooLarge:    "提交的内容过大",
@@ -152,4 +181,30 @@ var messages = map[Code]string{
 	WeChatAccountBound: "绑定失败：该账号已绑定其他微信。如需更换，请先在个人信息中心解除绑定。",
 	WeChatOpenIDTaken:  "绑定失败：您的微信已绑定其他中国教师资格网账号。如需更换，请先登录原账号解除绑定。",
 	WeChatUnavailable:  "微信服务暂时不可用，请稍后再试或选择短信验证码",
+
+	RealNameRequired:      "您还未进行实名核验，需进入“个人信息中心”完成实名核验，再办理业务！",
+	RealNameFailed:        "实名核验失败，请仔细核对您所填写的内容",
+	RealNameQuota:         "每日您最多可进行三次实名核验，今日次数已用完，请明日再试或申请人工审核",
+	RealNameUnavailable:   "实名核验服务暂时不可用，本次不计入核验次数，请稍后再试",
+	RealNameReviewPending: "待人工审核期间，您不能进行实名核验。",
+	RealNameDone:          "您已通过实名核验",
+	ReviewPending:         "您已提交人工审核，请耐心等待",
+	ReviewQuota:           "1月1日到8月31日，9月1日到12月31日，每个周期您可以进行三次人工审核，本周期次数已用完",
+	ReviewNotNeeded:       "您已通过实名核验，无需申请人工审核",
+	ReviewReasonRequired:  "请填写申请的缘由",
+	ReviewReasonTooLong:   "申请的缘由不能超过200个字",
+	PhotoRequired:         "请上传照片",
+	PhotoTooLarge:         "图片大小应小于190KB",
+	PhotoNotJPEG:          "图片格式应为JPG",
+	PhotoDimensions:       "图片尺寸不符合要求，宽和高应在300至4096像素之间",
+	PhotoCorrupt:          "图片已损坏或无法识别，请重新拍摄",
+	PhotoRotated:          "照片存在旋转或镜像反转，请确认您上传的图片符合要求，避免因照片不清晰、存在旋转或镜像反转，无法识别，导致审核不通过",
+	ReviewClaimed:         "该申请已由其他审核员处理中",
+	ReviewNotClaimed:      "请先领取该申请再作出审核结论",
+	ReviewDecided:         "该申请已有审核结论",
+	RejectReasonRequired:  "请填写不通过的原因",
+	StaffSignInFailed:     "用户名、密码或动态口令错误",
+	StaffOnly:             "仅审核人员可以访问",
+	WorkdaysMissingYear:   "缺少该年度的节假日安排，请管理员导入后再试",
+	WorkdaysInvalid:       "节假日安排文件格式不正确",
 }

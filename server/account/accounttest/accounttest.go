@@ -294,4 +294,58 @@ func Run(t *testing.T, open func(t *testing.T) account.Store) {
 			t.Fatalf("unknown phone: %+v, %v", got, err)
 		}
 	})
+
+	t.Run("SetRealNameOneWinner", func(t *testing.T) {
+		st := open(t)
+		if err := st.Create(ctx, Sample("a1", "11010519491231002X", now)); err != nil {
+			t.Fatal(err)
+		}
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := st.SetRealName(ctx, "a1", []string{account.RealNameNone}, account.RealNameReviewPending)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d movers won, want 1", wins.Load())
+		}
+		if ok, _ := st.SetRealName(ctx, "a1", []string{account.RealNameNone, account.RealNameVerified}, account.RealNameVerified); ok {
+			t.Fatal("moved out of a state not listed")
+		}
+		got, _ := st.ByID(ctx, "a1")
+		if got.RealName != account.RealNameReviewPending {
+			t.Fatalf("state %q, want %q", got.RealName, account.RealNameReviewPending)
+		}
+	})
+
+	t.Run("SetContact", func(t *testing.T) {
+		st := open(t)
+		if err := st.Create(ctx, Sample("a1", "11010519491231002X", now)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetContact(ctx, "a1", "13900000000", "new@example.com"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.ByID(ctx, "a1")
+		if got.Phone != "13900000000" || got.Email != "new@example.com" {
+			t.Fatalf("contact %q %q", got.Phone, got.Email)
+		}
+		// The phone's lookup follows the correction.
+		if accs, err := st.ByPhone(ctx, "13900000000"); err != nil || len(accs) != 1 || accs[0].ID != "a1" {
+			t.Fatalf("by the corrected phone: %+v, %v", accs, err)
+		}
+		if err := st.SetContact(ctx, "nope", "13900000000", "x@example.com"); !errors.Is(err, account.ErrNotFound) {
+			t.Fatalf("unknown account: %v, want ErrNotFound", err)
+		}
+	})
 }

@@ -240,6 +240,41 @@ func (s *Accounts) SetIdentity(ctx context.Context, id string, ch account.Identi
 	return nil
 }
 
+// SetRealName implements account.Store with one conditional update.
+func (s *Accounts) SetRealName(ctx context.Context, id string, from []string, to string) (bool, error) {
+	if len(from) == 0 {
+		return false, nil
+	}
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx,
+		bson.M{"_id": id, "archived_at": nil, "real_name": bson.M{"$in": from}},
+		bson.M{"$set": bson.M{"real_name": to}})
+	if err != nil {
+		return false, err
+	}
+	return res.ModifiedCount == 1 || (res.MatchedCount == 1 && contains(from, to)), nil
+}
+
+// SetContact implements account.Store.
+func (s *Accounts) SetContact(ctx context.Context, id, phone, email string) error {
+	sealedPhone, err := s.seal(id, "phone", phone)
+	if err != nil {
+		return err
+	}
+	sealedEmail, err := s.seal(id, "email", email)
+	if err != nil {
+		return err
+	}
+	res, err := s.d.DB.Collection(accountsCollection).UpdateOne(ctx, bson.M{"_id": id, "archived_at": nil},
+		bson.M{"$set": bson.M{"phone": sealedPhone, "phone_key": s.d.pii.Index(account.IndexPhone, phone), "email": sealedEmail}})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return account.ErrNotFound
+	}
+	return nil
+}
+
 // ApplyStaged implements account.Store. The staged values come from the caller, who read them
 // with the change's time; the filter on that time makes the step apply exactly what was read.
 // The name is sealed again as the account's name, since a sealed value is bound to its field.
@@ -327,4 +362,13 @@ func (s *Accounts) reseal(ctx context.Context, which bson.M, batch int) (int, er
 		n += int(res.ModifiedCount)
 	}
 	return n, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }

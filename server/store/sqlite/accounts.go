@@ -299,6 +299,50 @@ func (s *Accounts) SetIdentity(ctx context.Context, id string, ch account.Identi
 	return nil
 }
 
+// SetRealName implements account.Store with one conditional update.
+func (s *Accounts) SetRealName(ctx context.Context, id string, from []string, to string) (bool, error) {
+	if len(from) == 0 {
+		return false, nil
+	}
+	args := []any{to, id}
+	marks := ""
+	for i, f := range from {
+		if i > 0 {
+			marks += ", "
+		}
+		marks += "?"
+		args = append(args, f)
+	}
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET real_name = ?
+		WHERE id = ? AND archived_at IS NULL AND real_name IN (`+marks+`)`, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// SetContact implements account.Store.
+func (s *Accounts) SetContact(ctx context.Context, id, phone, email string) error {
+	sealedPhone, err := s.seal(id, "phone", phone)
+	if err != nil {
+		return err
+	}
+	sealedEmail, err := s.seal(id, "email", email)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.w.ExecContext(ctx, `UPDATE accounts SET phone = ?, phone_key = ?, email = ? WHERE id = ? AND archived_at IS NULL`,
+		sealedPhone, s.db.pii.Index(account.IndexPhone, phone), sealedEmail, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return account.ErrNotFound
+	}
+	return nil
+}
+
 // ApplyStaged implements account.Store. The caller read the staged values (opened); the name is
 // sealed again as the account's name, since a sealed value is bound to its field.
 func (s *Accounts) ApplyStaged(ctx context.Context, id string, st account.StagedIdentity) (bool, error) {

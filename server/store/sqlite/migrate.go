@@ -27,6 +27,8 @@ var migrations = []struct {
 	{"staged identity and MoE link", accountsStagedSchema},
 	{"password resets and MoE sign-in", passwordResetSchema + moeSchema},
 	{"accounts: personal data sealed, legacy re-registration", accountsSealSchema},
+	{"manual reviews", reviewsSchema},
+	{"reviewer console staff", staffSchema},
 }
 
 // migrate applies the migrations the database has not had yet.

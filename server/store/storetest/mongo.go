@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"jszg/server/pii"
 	"jszg/server/store/mongo"
 )
 
@@ -28,6 +29,7 @@ func init() {
 		if err != nil {
 			t.Fatalf("open MongoDB: %v", err)
 		}
+		d.SetPersonalDataKeys(pii.ForTests())
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

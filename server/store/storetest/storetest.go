@@ -11,6 +11,7 @@ import (
 	"os"
 	"testing"
 
+	"jszg/server/pii"
 	"jszg/server/store"
 	"jszg/server/store/mongo"
 	"jszg/server/store/sqlite"
@@ -36,5 +37,6 @@ func SQLite(t testing.TB, dir string) *sqlite.DB {
 		t.Fatalf("open embedded store: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	db.SetPersonalDataKeys(pii.ForTests())
 	return db
 }
