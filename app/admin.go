@@ -199,6 +199,12 @@ func (p *adminPage) createStaff(ctx app.Context, e app.Event) {
 	})
 }
 
+func (p *adminPage) setDisabled(ctx app.Context, id string, disabled bool) {
+	p.run(ctx, func() error {
+		return call("POST", "/api/admin/staff/"+id+"/disabled", p.csrf(), api.StaffDisable{Disabled: disabled}, nil)
+	}, func(ctx app.Context) { p.loadStaff(ctx) })
+}
+
 func (p *adminPage) loadAudit(ctx app.Context) {
 	var recs []api.AuditRecord
 	p.run(ctx, func() error { return call("GET", "/api/admin/audit", "", nil, &recs) }, func(ctx app.Context) {
@@ -405,11 +411,18 @@ func (p *adminPage) renderStaff() app.UI {
 		}),
 		app.Table().Class("admin-table").Body(
 			app.Caption().Class("sr-only").Text("审核人员列表"),
-			app.THead().Body(app.Tr().Body(app.Th().Scope("col").Text("用户名"), app.Th().Scope("col").Text("角色"), app.Th().Scope("col").Text("状态"))),
+			app.THead().Body(app.Tr().Body(app.Th().Scope("col").Text("用户名"), app.Th().Scope("col").Text("角色"),
+				app.Th().Scope("col").Text("状态"), app.Th().Scope("col").Text("操作"))),
 			app.TBody().Body(app.Range(p.staff).Slice(func(i int) app.UI {
 				m := p.staff[i]
+				action := map[bool]string{true: "启用", false: "停用"}[m.Disabled]
 				return app.Tr().Body(app.Td().Text(m.Username), app.Td().Text(roleLabel(m.Role)),
-					app.Td().Text(map[bool]string{true: "已停用", false: "正常"}[m.Disabled]))
+					app.Td().Text(map[bool]string{true: "已停用", false: "正常"}[m.Disabled]),
+					app.Td().Body(app.If(m.Username != p.me.Username, func() app.UI {
+						return app.Button().ID("toggle-"+m.Username).Type("button").Class("btn", "btn-small", "btn-outline").
+							Attr("aria-label", action+" "+m.Username).Text(action).
+							OnClick(func(ctx app.Context, _ app.Event) { p.setDisabled(ctx, m.ID, !m.Disabled) }, app.EventScope(m.ID))
+					})))
 			})),
 		),
 		app.Form().ID("staff-form").OnSubmit(p.createStaff).Body(

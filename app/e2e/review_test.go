@@ -200,6 +200,8 @@ func TestRealNameThenManualReviewApproved(t *testing.T) {
 	b.typeInto("new-staff-user", "wang")
 	b.click("#new-staff-submit")
 	b.waitText("#staff-created", "一次性密码")
+	b.click("#toggle-wang")
+	b.waitText(`section[aria-labelledby="staff-title"] table`, "已停用")
 	b.everyWay(src, "审核工作台 staff")
 	b.desktop()
 	b.click("#nav-audit")

@@ -54,6 +54,7 @@ func (a *API) mountAdmin(r fiber.Router) {
 	admin.Get("/audit", a.auditLog)
 	admin.Get("/staff", a.listStaff)
 	admin.Post("/staff", a.createStaff)
+	admin.Post("/staff/:id/disabled", a.disableStaff)
 	admin.Post("/accounts/contact", a.correctContact)
 	admin.Post("/workdays", a.loadWorkdays)
 }
@@ -239,6 +240,32 @@ func (a *API) createStaff(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(api.NewStaffResponse{Member: memberOf(e.Member), Password: e.Password, TOTPURI: e.TOTPURI})
+}
+
+// disableStaff stops (or restarts) a member; a stopped member's sessions stop working at once,
+// since every staff request loads the member. An admin cannot stop themself.
+func (a *API) disableStaff(c *fiber.Ctx) error {
+	var req api.StaffDisable
+	if err := DecodeJSON(c, &req); err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if id == staffOf(c).ID {
+		return errcode.New(errcode.Forbidden)
+	}
+	m, err := a.d.Staff.Store.ByID(c.UserContext(), id)
+	if errors.Is(err, staff.ErrNotFound) {
+		return errcode.New(errcode.NotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.d.Staff.Store.SetDisabled(c.UserContext(), id, req.Disabled); err != nil {
+		return err
+	}
+	a.d.Audit.Add(c.UserContext(), audit.Record{Event: staff.EventDisabled, Actor: staffOf(c).Username, Subject: m.Username,
+		Detail: map[string]string{"disabled": map[bool]string{true: "yes", false: "no"}[req.Disabled]}})
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // correctContact is an admin's correction of an applicant's phone and e-mail (the applicant

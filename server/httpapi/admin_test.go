@@ -94,6 +94,12 @@ func TestReviewerConsoleOverHTTP(t *testing.T) {
 		t.Fatalf("a reviewer read the audit log: %d", st)
 	}
 
+	if st, e := adm.do("POST", "/api/admin/staff/"+nr.Member.ID+"/disabled", api.StaffDisable{Disabled: true}, nil); e != nil {
+		t.Fatalf("disable reviewer: %d %+v", st, e)
+	}
+	if st, _ := rv.do("GET", "/api/admin/reviews", nil, nil); st != http.StatusUnauthorized {
+		t.Fatalf("a disabled reviewer still works: %d", st)
+	}
 	if st, e := adm.do("POST", "/api/admin/reviews/"+id+"/decision", api.ReviewDecision{Approve: true}, &rc); e != nil || rc.State != "approved" {
 		t.Fatalf("approve: %d %+v %+v", st, e, rc)
 	}

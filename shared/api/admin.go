@@ -45,6 +45,11 @@ type NewStaffResponse struct {
 	TOTPURI  string      `json:"totp_uri"`
 }
 
+// StaffDisable stops or restarts a staff member.
+type StaffDisable struct {
+	Disabled bool `json:"disabled"`
+}
+
 // ContactCorrection is an admin's correction of an applicant's phone and e-mail.
 type ContactCorrection struct {
 	DocNumber string `json:"doc_number"`
