@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/gridfs"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"jszg/server/account"
 	"jszg/server/review"
 )
 
@@ -41,8 +42,21 @@ func (d *DB) Reviews() *Reviews { return &Reviews{d} }
 func (s *Reviews) coll() *mongo.Collection { return s.d.DB.Collection(reviewsCollection) }
 
 // Create implements review.Store.
-func (s *Reviews) Create(ctx context.Context, a *review.Application) error {
-	_, err := s.coll().InsertOne(ctx, a)
+// The identity an application was submitted with is personal data: sealed like an account's
+// (package pii), bound to the application.
+func (s *Reviews) Create(ctx context.Context, plain *review.Application) error {
+	if s.d.pii == nil {
+		return account.ErrNoKeys
+	}
+	a := *plain
+	var err error
+	if a.DocNumber, err = s.d.pii.Seal(a.DocNumber, a.ID, "review_doc_number"); err != nil {
+		return err
+	}
+	if a.Name, err = s.d.pii.Seal(a.Name, a.ID, "review_name"); err != nil {
+		return err
+	}
+	_, err = s.coll().InsertOne(ctx, &a)
 	return err
 }
 
@@ -55,13 +69,27 @@ func (s *Reviews) one(ctx context.Context, filter bson.M, opts ...*options.FindO
 	if err != nil {
 		return nil, fmt.Errorf("load review: %w", err)
 	}
-	reviewUTC(&a)
+	if err := s.reviewUTC(&a); err != nil {
+		return nil, err
+	}
 	return &a, nil
 }
 
-// reviewUTC gives the decoded times the UTC location the SQLite engine returns too.
-func reviewUTC(a *review.Application) {
+// reviewUTC gives the decoded times the UTC location the SQLite engine returns too, and unseals
+// the identity.
+func (s *Reviews) reviewUTC(a *review.Application) error {
 	a.SubmittedAt, a.DueAt, a.LeaseUntil, a.DecidedAt = utc(a.SubmittedAt), utc(a.DueAt), utc(a.LeaseUntil), utc(a.DecidedAt)
+	if s.d.pii == nil {
+		return account.ErrNoKeys
+	}
+	var err error
+	if a.DocNumber, err = s.d.pii.Open(a.DocNumber, a.ID, "review_doc_number"); err != nil {
+		return fmt.Errorf("open review %s: %w", a.ID, err)
+	}
+	if a.Name, err = s.d.pii.Open(a.Name, a.ID, "review_name"); err != nil {
+		return fmt.Errorf("open review %s: %w", a.ID, err)
+	}
+	return nil
 }
 
 // ByID implements review.Store.
@@ -84,7 +112,9 @@ func (s *Reviews) list(ctx context.Context, filter bson.M, o *options.FindOption
 		return nil, err
 	}
 	for _, a := range out {
-		reviewUTC(a)
+		if err := s.reviewUTC(a); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

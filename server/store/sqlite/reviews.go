@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"jszg/server/account"
 	"jszg/server/review"
 )
 
@@ -51,12 +52,42 @@ type Reviews struct{ db *DB }
 func (db *DB) Reviews() *Reviews { return &Reviews{db} }
 
 // Create implements review.Store.
-func (s *Reviews) Create(ctx context.Context, a *review.Application) error {
-	_, err := s.db.w.ExecContext(ctx, `INSERT INTO reviews (`+reviewColumns+`)
+// The identity an application was submitted with is personal data: sealed like an account's
+// (package pii), bound to the application.
+func (s *Reviews) Create(ctx context.Context, plain *review.Application) error {
+	if s.db.pii == nil {
+		return account.ErrNoKeys
+	}
+	a := *plain
+	var err error
+	if a.DocNumber, err = s.db.pii.Seal(a.DocNumber, a.ID, "review_doc_number"); err != nil {
+		return err
+	}
+	if a.Name, err = s.db.pii.Seal(a.Name, a.ID, "review_name"); err != nil {
+		return err
+	}
+	_, err = s.db.w.ExecContext(ctx, `INSERT INTO reviews (`+reviewColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.AccountID, a.State, a.DocType, a.DocNumber, a.Name, a.ValidityTerm, a.ValidFrom, a.ValidUntil,
 		a.Reason, ms(a.SubmittedAt), ms(a.DueAt), a.ClaimedBy, ms(a.LeaseUntil), a.DecidedBy, ms(a.DecidedAt), a.Decision)
 	return err
+}
+
+// open unseals the identity of an application read back.
+func (s *Reviews) open(a *review.Application, err error) (*review.Application, error) {
+	if err != nil {
+		return nil, err
+	}
+	if s.db.pii == nil {
+		return nil, account.ErrNoKeys
+	}
+	if a.DocNumber, err = s.db.pii.Open(a.DocNumber, a.ID, "review_doc_number"); err != nil {
+		return nil, fmt.Errorf("open review %s: %w", a.ID, err)
+	}
+	if a.Name, err = s.db.pii.Open(a.Name, a.ID, "review_name"); err != nil {
+		return nil, fmt.Errorf("open review %s: %w", a.ID, err)
+	}
+	return a, nil
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
@@ -78,13 +109,13 @@ func scanReview(r rowScanner) (*review.Application, error) {
 
 // ByID implements review.Store.
 func (s *Reviews) ByID(ctx context.Context, id string) (*review.Application, error) {
-	return scanReview(s.db.r.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE id = ?`, id))
+	return s.open(scanReview(s.db.r.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE id = ?`, id)))
 }
 
 // Latest implements review.Store.
 func (s *Reviews) Latest(ctx context.Context, accountID string) (*review.Application, error) {
-	return scanReview(s.db.r.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM reviews
-		WHERE account_id = ? ORDER BY submitted_at DESC, rowid DESC LIMIT 1`, accountID))
+	return s.open(scanReview(s.db.r.QueryRowContext(ctx, `SELECT `+reviewColumns+` FROM reviews
+		WHERE account_id = ? ORDER BY submitted_at DESC, rowid DESC LIMIT 1`, accountID)))
 }
 
 func (s *Reviews) list(ctx context.Context, query string, args ...any) ([]*review.Application, error) {
@@ -95,7 +126,7 @@ func (s *Reviews) list(ctx context.Context, query string, args ...any) ([]*revie
 	defer rows.Close()
 	var out []*review.Application
 	for rows.Next() {
-		a, err := scanReview(rows)
+		a, err := s.open(scanReview(rows))
 		if err != nil {
 			return nil, err
 		}
