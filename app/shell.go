@@ -333,6 +333,20 @@ func inertIf(b app.HTMLButton, on bool) app.HTMLButton {
 	return b.Attr("aria-disabled", on)
 }
 
+func disabledSelectIf(s app.HTMLSelect, on bool) app.HTMLSelect {
+	if on {
+		return s.Disabled(true)
+	}
+	return s
+}
+
+func readOnlyIf(in app.HTMLInput, on bool) app.HTMLInput {
+	if on {
+		return in.ReadOnly(true)
+	}
+	return in
+}
+
 func checkedIf(in app.HTMLInput, on bool) app.HTMLInput {
 	if on {
 		return in.Checked(true)
