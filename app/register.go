@@ -82,6 +82,10 @@ func (p *registerPage) OnNav(ctx app.Context) {
 	p.entry, p.returnTo = q.Get("entry"), q.Get("return_to")
 	p.moe = q.Get("moe") == "1"
 	ctx.Page().SetTitle("注册 - " + siteName)
+	// go-app calls OnNav after OnMount: the address is known only here.
+	if p.moe && !p.moeLocked && app.IsClient {
+		p.loadMoEOffer(ctx)
+	}
 }
 
 func (p *registerPage) OnInit() {
@@ -96,9 +100,6 @@ func (p *registerPage) OnMount(ctx app.Context) {
 	p.wechat.mount(ctx)
 	p.ready = true
 	p.captcha.load(ctx)
-	if p.moe {
-		p.loadMoEOffer(ctx)
-	}
 	markReady(ctx)
 }
 

@@ -558,14 +558,20 @@ type resetLinkPage struct {
 	done    bool
 }
 
-func (p *resetLinkPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("忘记密码 - " + siteName)
-	p.token = ctx.Page().URL().Query().Get("token")
-}
-
 func (p *resetLinkPage) OnMount(ctx app.Context) {
 	p.ctx = ctx
 	p.ready = true
+	markReady(ctx)
+}
+
+// OnNav checks the link; go-app calls it after OnMount, with the address.
+func (p *resetLinkPage) OnNav(ctx app.Context) {
+	ctx.Page().SetTitle("忘记密码 - " + siteName)
+	p.token = ctx.Page().URL().Query().Get("token")
+	if !app.IsClient {
+		return
+	}
+	p.checked, p.link, p.loadErr = false, nil, ""
 	token := p.token
 	ctx.Async(func() {
 		l, err := checkResetLink(token)
@@ -578,7 +584,6 @@ func (p *resetLinkPage) OnMount(ctx app.Context) {
 			p.link = l
 		})
 	})
-	markReady(ctx)
 }
 
 func (p *resetLinkPage) submit(ctx app.Context, e app.Event) {
