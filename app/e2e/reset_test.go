@@ -180,3 +180,71 @@ func TestResetPasswordByEmailAndSMS(t *testing.T) {
 	b.waitText("#reset-done", "密码重置成功")
 	signInWith(b, env, a, "Zhuzhou@2026hill")
 }
+
+// TestProfileActions is the personal centre's three actions for one account: 修改密码 (a wrong
+// old password refused at its field), 修改手机号码 with a code to the new phone, and
+// 修改个人身份信息 with a new 民族 taking effect at once and a new name staged for 实名核验.
+func TestProfileActions(t *testing.T) {
+	requireBrowser(t)
+	axe := axeSource(t)
+	env := testenv.Start(t)
+	b := newBrowser(t)
+	b.phone()
+	a := existing(t, env)
+	signInWith(b, env, a, a.password)
+	b.waitFor("the identity", `document.getElementById("me-name") !== null`)
+	if eval[bool](b, `document.querySelector(".actions .soon-badge") === null`) {
+		t.Error("实名核验 lost its 暂未开放 (it belongs to another flow)")
+	}
+
+	b.click("#action-password")
+	b.waitFor("修改密码", `document.getElementById("password-form") !== null`)
+	if got := eval[string](b, `document.activeElement.id`); got != "action-title" {
+		t.Errorf("focus on #%s after opening 修改密码, want its title", got)
+	}
+	b.everyWay(axe, "修改密码")
+	const changed = "Tianchi&2026lake"
+	b.typeInto("old_password", "Wrong-password-1")
+	newPassword(b, changed)
+	b.click("#password-submit")
+	b.waitText("#old_password-error", errcode.PasswordOldWrong.Message())
+	b.everyWay(axe, "修改密码 with an error")
+	b.typeInto("old_password", a.password)
+	b.click("#password-submit")
+	b.waitText("#action-notice", "密码修改成功")
+	a.password = changed
+
+	newPhone := fmt.Sprintf("137%08d", time.Now().UnixNano()%100_000_000)
+	b.click("#action-phone")
+	b.waitFor("修改手机号码", `document.getElementById("phone-form") !== null`)
+	b.typeInto("phone", newPhone)
+	b.click("#phone-send-code")
+	b.waitText("#phone-code-notice", "验证码已发送至手机 "+contact.MaskPhone(newPhone))
+	b.waitText("#phone-send-code", "秒后重新获取")
+	b.everyWay(axe, "修改手机号码")
+	b.typeInto("code", outboxCode(b, env, newPhone, 0))
+	b.typeInto("password", a.password)
+	b.click("#phone-submit")
+	b.waitText("#action-notice", "手机号码修改成功")
+	b.waitText("#me-phone", contact.MaskPhone(newPhone))
+
+	b.click("#action-identity")
+	b.waitFor("修改个人身份信息", `document.getElementById("identity-form") !== null`)
+	if got := b.value("name"); got != a.name {
+		t.Errorf("姓名 prefilled %q, want %q", got, a.name)
+	}
+	if n := eval[int](b, `document.querySelectorAll("#ethnicity option").length`); n != 57 {
+		t.Errorf("民族 offers %d choices, want ---请选择--- and the 56 groups", n)
+	}
+	b.everyWay(axe, "修改个人身份信息")
+	b.choose("ethnicity", "回族")
+	b.typeInto("name", "张伟·艾力")
+	b.click("#identity-submit")
+	b.waitText("#action-notice", "须实名核验通过后方可生效")
+	b.waitText("#staged-name", "张伟·艾力")
+	b.waitText("#me-ethnicity", "回族")
+	if got := b.text("#me-name"); strings.Contains(got, "艾力") {
+		t.Errorf("the staged name shows as the name: %q", got)
+	}
+	b.everyWay(axe, "个人身份信息 with a staged change")
+}
