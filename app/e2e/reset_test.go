@@ -23,6 +23,13 @@ import (
 // centre journeys start from it instead of going through 注册 again.
 func existing(t *testing.T, env *testenv.Env) applicant {
 	t.Helper()
+	a, _ := existingAccount(t, env)
+	return a
+}
+
+// existingAccount is existing with the account's id.
+func existingAccount(t *testing.T, env *testenv.Env) (applicant, string) {
+	t.Helper()
 	a := newApplicant()
 	// Cheap parameters: the server reads them from the hash, and the test makes a few.
 	hash := account.NewHasher(account.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}).Hash(a.password)
@@ -32,7 +39,7 @@ func existing(t *testing.T, env *testenv.Env) applicant {
 	if err := env.Server.Stores.Accounts.Create(context.Background(), acc); err != nil {
 		t.Fatal(err)
 	}
-	return a
+	return a, acc.ID
 }
 
 // choose picks value in the select id, as a person choosing from its list does.
