@@ -311,7 +311,8 @@ func (p *profilePage) checkIdentity() map[string]string {
 		errs["ethnicity"] = errcode.EthnicityInvalid.Message()
 	}
 	put("name", validator.ValidateName(id.Name))
-	if me.DocType == api.DocResidencePermit {
+	// Both left empty keep the numbers on file, which the page shows only masked.
+	if me.DocType == api.DocResidencePermit && (strings.TrimSpace(id.PermitNumber) != "" || strings.TrimSpace(id.LocalID) != "") {
 		put("permit_number", validator.ValidatePermitNumber(me.Region, id.PermitNumber))
 		put("local_id", validator.ValidateLocalID(me.Region, id.LocalID))
 	}
@@ -441,12 +442,13 @@ func (p *profilePage) renderIdentityForm() app.UI {
 			permitErr, localErr := f.errs["permit_number"], f.errs["local_id"]
 			return app.Div().Body(
 				row("permit_number", "通行证号码", true, permitErr,
-					textField("permit_number", "text", "请准确填写", &id.PermitNumber, permitErr, clearErr("permit_number"), nil).
+					textField("permit_number", "text", "当前："+orDash(me.PermitNumber)+"，不修改请留空", &id.PermitNumber, permitErr, clearErr("permit_number"), nil, "permit-tip").
 						Attr("autocapitalize", "characters").Attr("spellcheck", "false").MaxLength(16),
 				),
 				row("local_id", "港澳台当地身份证件号码", true, localErr,
-					textField("local_id", "text", "请准确填写", &id.LocalID, localErr, clearErr("local_id"), nil).
+					textField("local_id", "text", "不修改请留空", &id.LocalID, localErr, clearErr("local_id"), nil, "permit-tip").
 						Attr("autocapitalize", "characters").Attr("spellcheck", "false").MaxLength(16),
+					app.P().ID("permit-tip").Class("field-tip").Text("通行证号码与当地身份证件号码须一并填写；两项都留空则保留原号码。"),
 				),
 				app.Div().Class("field-note").Body(
 					app.P().Text("办理教师资格业务需要完成实名核验才可进行，将使用通行证的信息进行实名核验，请务必保证姓名和通行证号码与证件上的信息一致。"),
