@@ -152,16 +152,8 @@ func (s *statusBar) Render() app.UI {
 	)
 }
 
-// soon renders an entry of a feature that does not exist yet: visible, so the page matches
-// what applicants know, but plainly not a link, with 暂未开放 in the same small tag everywhere.
-func soon(label string) app.UI {
-	return app.Span().Class("soon").Attr("aria-disabled", "true").Body(
-		app.Span().Text(label),
-		app.Span().Class("soon-badge").Text(soonLabel),
-	)
-}
-
-// soonButton is soon as a disabled button, for the action bars.
+// soonButton is a feature that does not exist yet in an action bar: visible, so the page matches
+// what applicants know, but a disabled button with 暂未开放 in a small tag.
 func soonButton(label string) app.UI {
 	return app.Button().Type("button").Class("btn", "btn-ghost", "btn-soon").Disabled(true).Body(
 		app.Span().Text(label),
