@@ -125,6 +125,7 @@ func TestResetPasswordByEmailAndSMS(t *testing.T) {
 	if got := b.text("#reset-ways"); !strings.Contains(got, "解决密码遗忘途径如下：") || !strings.Contains(got, "2019年3月1日之前注册的账号") {
 		t.Errorf("忘记密码 explains %q", got)
 	}
+	b.screenshot("forgot-phone")
 	// Nothing typed: every field says what it needs, and the first takes the focus.
 	b.click("#reset-next")
 	b.waitFor("the errors, the first field focused", `document.getElementById("doc_type-error") !== null &&
@@ -178,6 +179,7 @@ func TestResetPasswordByEmailAndSMS(t *testing.T) {
 	b.waitText("#reset-sent", "验证码已发送至手机 "+contact.MaskPhone(a.phone))
 	b.waitText("#reset-sms-send", "秒后重新获取")
 	b.everyWay(axe, "忘记密码 安全验证 短信")
+	b.screenshot("forgot-sms-phone")
 	b.typeInto("code", outboxCode(b, env, a.phone, before))
 	newPassword(b, "Zhuzhou@2026hill")
 	b.click("#reset-sms-confirm")
@@ -239,6 +241,7 @@ func TestProfileActions(t *testing.T) {
 		t.Errorf("民族 offers %d choices, want ---请选择--- and the 56 groups", n)
 	}
 	b.everyWay(axe, "修改个人身份信息")
+	b.screenshot("profile-identity-phone")
 	b.choose("ethnicity", "回族")
 	b.typeInto("name", "张伟·艾力")
 	b.click("#identity-submit")
