@@ -189,8 +189,11 @@ func (w *scanWatch) render(id, caption, done string) app.UI {
 		return box.Body(
 			app.P().ID(id+"-done").Class("hint", "hint-good").Attr("role", "status").Style("margin", "0 0 8px").
 				Text("✓ "+done),
-			app.Button().ID(id+"-again").Type("button").Class("link-button").Text(scanAgain).
-				OnClick(func(app.Context, app.Event) { w.renew() }),
+			// A proven reset has nothing to scan again for: a new code would throw the proof away.
+			app.If(st != api.SceneVerified, func() app.UI {
+				return app.Button().ID(id+"-again").Type("button").Class("link-button").Text(scanAgain).
+					OnClick(func(app.Context, app.Event) { w.renew() })
+			}),
 		)
 	}
 	if st == api.SceneRejected || st == scanFailed {

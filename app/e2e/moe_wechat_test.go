@@ -136,6 +136,9 @@ func TestResetPasswordByWeChat(t *testing.T) {
 	}
 	b.waitFor("the scan to prove the account", `document.querySelector("#wechat-scan[data-status=verified]") !== null`)
 	b.waitFor("the new-password form", `document.getElementById("reset-wechat-confirm") !== null`)
+	if eval[bool](b, `document.getElementById("wechat-scan-again") !== null`) {
+		t.Error("a proven reset offers a new QR code, which would throw the proof away")
+	}
 	b.everyWay(axe, "忘记密码 微信 scanned")
 	newPassword(b, "Emeishan#2026gold")
 	b.click("#reset-wechat-confirm")
