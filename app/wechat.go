@@ -191,7 +191,7 @@ func (w *scanWatch) render(id, caption, done string) app.UI {
 				Text("✓ "+done),
 			// A proven reset has nothing to scan again for: a new code would throw the proof away.
 			app.If(st != api.SceneVerified, func() app.UI {
-				return app.Button().ID(id+"-again").Type("button").Class("link-button").Text(scanAgain).
+				return app.Button().ID(id + "-again").Type("button").Class("link-button").Text(scanAgain).
 					OnClick(func(app.Context, app.Event) { w.renew() })
 			}),
 		)
