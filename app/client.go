@@ -271,3 +271,74 @@ func fetchWeChatBinding() (*api.WeChatBinding, error) {
 func unbindWeChat(csrf string) error {
 	return call("DELETE", "/api/me/wechat", csrf, nil, nil)
 }
+
+// 忘记密码.
+
+func startReset(r api.PasswordResetStart) (*api.PasswordResetFlow, error) {
+	var f api.PasswordResetFlow
+	return &f, call("POST", "/api/password-reset", "", r, &f)
+}
+
+func fetchResetMethods(flow string) (*api.PasswordResetMethods, error) {
+	var m api.PasswordResetMethods
+	return &m, call("POST", "/api/password-reset/methods", "", api.PasswordResetFlowRequest{Flow: flow}, &m)
+}
+
+// sendReset asks for the link or code of one way: email, sms or wechat/link.
+func sendReset(way, flow string) (*api.PasswordResetSent, error) {
+	var s api.PasswordResetSent
+	return &s, call("POST", "/api/password-reset/"+way, "", api.PasswordResetFlowRequest{Flow: flow}, &s)
+}
+
+func confirmResetSMS(r api.PasswordResetSMSConfirm) error {
+	return call("POST", "/api/password-reset/sms/confirm", "", r, nil)
+}
+
+func createResetScene(flow string) (*api.WeChatScene, error) {
+	var s api.WeChatScene
+	return &s, call("POST", "/api/password-reset/wechat/scene", "", api.PasswordResetFlowRequest{Flow: flow}, &s)
+}
+
+func confirmResetWeChat(r api.PasswordResetWeChatConfirm) error {
+	return call("POST", "/api/password-reset/wechat/confirm", "", r, nil)
+}
+
+func checkResetLink(token string) (*api.PasswordResetLink, error) {
+	var l api.PasswordResetLink
+	return &l, call("GET", "/api/password-reset/link?token="+url.QueryEscape(token), "", nil, &l)
+}
+
+func confirmResetLink(r api.PasswordResetLinkConfirm) error {
+	return call("POST", "/api/password-reset/link/confirm", "", r, nil)
+}
+
+// 个人信息中心's changes.
+
+func changePassword(csrf string, r api.ChangePasswordRequest) error {
+	return call("PUT", "/api/me/password", csrf, r, nil)
+}
+
+func sendPhoneCode(csrf, phone string) (*api.SendCodeResponse, error) {
+	var s api.SendCodeResponse
+	return &s, call("POST", "/api/me/phone/code", csrf, api.PhoneCodeRequest{Phone: phone}, &s)
+}
+
+func changePhone(csrf string, r api.ChangePhoneRequest) (*api.Me, error) {
+	var m api.Me
+	return &m, call("PUT", "/api/me/phone", csrf, r, &m)
+}
+
+func updateIdentity(csrf string, r api.IdentityUpdate) (*api.IdentityUpdateResult, error) {
+	var res api.IdentityUpdateResult
+	return &res, call("PUT", "/api/me/identity", csrf, r, &res)
+}
+
+// 教育部账号登录.
+
+// pathMoEStart starts 教育部账号登录: a top-level navigation to the platform and back.
+const pathMoEStart = "/api/moe/start"
+
+func fetchMoEPending() (*api.MoEPending, error) {
+	var p api.MoEPending
+	return &p, call("GET", "/api/moe/pending", "", nil, &p)
+}

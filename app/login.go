@@ -37,6 +37,11 @@ func (p *loginPage) OnNav(ctx app.Context) {
 	}
 	p.returnTo = q.Get("return_to")
 	p.registered = q.Get("registered") == "1"
+	p.formErr = ""
+	if c := q.Get("moe_error"); c != "" {
+		// 教育部账号登录 came back refused; the code is the server's, its message ours.
+		p.formErr = errcode.Code(c).Message()
+	}
 	ctx.Page().SetTitle(loginTitle(p.entry) + " - " + siteName)
 }
 
@@ -223,7 +228,7 @@ func (p *loginPage) Render() app.UI {
 					),
 					app.Div().Class("login-links").Body(
 						app.A().ID("to-portal").Href(portalURL).Text("返回主页"),
-						soon("忘记密码"),
+						app.A().ID("to-forgot").Href(pathForgot).Text("忘记密码"),
 					),
 					app.If(p.formErr != "", func() app.UI {
 						return app.Div().ID("form-error").Class("notice", "notice-error").Attr("role", "alert").Text(p.formErr)
@@ -235,15 +240,17 @@ func (p *loginPage) Render() app.UI {
 					app.Text("还没有账号吗？"),
 					app.A().ID("to-register").Href(registerHref).Text("注册"),
 					app.Span().Class("sep").Text("|"),
-					soon("教育部账号登录"),
+					app.A().ID("to-moe").Href(p.moeHref()).Text("教育部账号登录").OnClick(p.moe),
 				),
 			),
 			app.Aside().Class("login-side").Attr("aria-label", "使用说明").Body(
 				app.Section().Class("card", "follow-card").Attr("aria-labelledby", "follow-title").Body(
 					app.H2().ID("follow-title").Text(siteName+"公众号"),
-					// No QR code until the official ones are published: a picture that looks
-					// scannable but is not would send applicants nowhere.
-					app.P().Text("登录后，可在“个人信息中心”扫码关注中国教师资格网服务号并绑定帐号，通过服务号获取验证码、接收审核结果通知。"),
+					app.Div().Class("follow-codes").Body(
+						followCode("follow-subscription", "/api/follow/subscription.png", "订阅号"),
+						followCode("follow-service", "/api/follow/service.png", "服务号"),
+					),
+					app.P().Text("关注服务号后，可在“个人信息中心”绑定帐号，通过服务号获取验证码、接收审核结果通知、重置密码。"),
 				),
 				app.Ul().Class("notes").Body(
 					app.Li().Text("首次使用者请先注册，注册成功后再登录系统办理相关业务。"),
@@ -254,6 +261,30 @@ func (p *loginPage) Render() app.UI {
 			),
 		),
 	)
+}
+
+// followCode is one of the 公众号 QR codes, with its name under it.
+func followCode(id, src, label string) app.UI {
+	return app.Figure().ID(id).Class("follow-code").Body(
+		app.Img().Src(src).Alt(siteName+label+"二维码").Width(120).Height(120).Draggable(false),
+		app.FigCaption().Text(label),
+	)
+}
+
+// moeHref starts 教育部账号登录, carrying where a business system wants the applicant back.
+func (p *loginPage) moeHref() string {
+	if p.returnTo == "" {
+		return pathMoEStart
+	}
+	return pathMoEStart + "?" + url.Values{"return_to": {p.returnTo}}.Encode()
+}
+
+// moe leaves for the platform in a full navigation: the client router would take the API path
+// for a page of its own.
+func (p *loginPage) moe(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	e.Call("stopPropagation")
+	app.Window().Get("location").Set("href", p.moeHref())
 }
 
 // carryQuery keeps the entry and return_to of the login page on the way to 注册 and back.

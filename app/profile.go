@@ -24,6 +24,7 @@ var profileTabs = []struct{ id, label string }{
 type profilePage struct {
 	app.Compo
 
+	ctx        app.Context
 	ready      bool
 	me         *api.Me
 	loadErr    string
@@ -32,6 +33,7 @@ type profilePage struct {
 	actionErr  string
 	wx         wechatBinding
 	gate       string // the business gate's refusal, shown in a dialog
+	forms      profileForms
 }
 
 func (p *profilePage) OnNav(ctx app.Context) {
@@ -40,6 +42,7 @@ func (p *profilePage) OnNav(ctx app.Context) {
 }
 
 func (p *profilePage) OnMount(ctx app.Context) {
+	p.ctx = ctx
 	p.ready = true
 	p.tab = profileTabs[0].id
 	p.load(ctx)
@@ -214,12 +217,30 @@ func (p *profilePage) renderIdentity() app.UI {
 
 	return app.Div().Class("identity").Body(
 		app.Div().Class("actions").Attr("role", "group").Attr("aria-label", "账号操作").Body(
-			soonButton("修改个人身份信息"),
+			p.actionButton(actionIdentity, "修改个人身份信息"),
 			app.A().ID("goto-realname").Class("btn", "btn-ghost").Href(pathRealName).Text("实名核验"),
-			soonButton("修改密码"),
-			soonButton("修改手机号码"),
+			p.actionButton(actionPassword, "修改密码"),
+			p.actionButton(actionPhone, "修改手机号码"),
 		),
 		app.P().ID("real-name-hint").Class("hint", goodClass(good)).Text(hint),
+		app.If(p.forms.action != "", p.renderAction).Else(func() app.UI { return p.renderFacts(rows) }),
+	)
+}
+
+// actionButton opens the form of action; pressed while it is open.
+func (p *profilePage) actionButton(action, label string) app.UI {
+	return app.Button().ID("action-"+action).Type("button").Class("btn", "btn-ghost").
+		Attr("aria-pressed", p.forms.action == action).Text(label).
+		OnClick(func(ctx app.Context, _ app.Event) { p.openAction(ctx, action) }, app.EventScope(action))
+}
+
+// renderFacts is the identity as it is, a change waiting for 实名核验, and the WeChat block.
+func (p *profilePage) renderFacts(rows []struct{ label, value, id string }) app.UI {
+	return app.Div().Body(
+		app.If(p.forms.notice != "", func() app.UI {
+			return app.P().ID("action-notice").Class("notice", "notice-ok").Attr("role", "status").Attr("tabindex", "-1").Text(p.forms.notice)
+		}),
+		app.If(p.me.Staged != nil, func() app.UI { return renderStaged(p.me.Staged) }),
 		app.Div().Class("identity-body").Body(
 			app.Dl().Class("facts").Body(
 				app.Range(rows).Slice(func(i int) app.UI {
@@ -232,7 +253,7 @@ func (p *profilePage) renderIdentity() app.UI {
 			),
 			p.renderWeChat(),
 		),
-		app.P().Class("note").Text("提示：如需修改姓名、身份证件有效开始日期、身份证件有效截止日期，请进入实名核验页面，实名核验通过后方可修改成功。"),
+		app.P().Class("note").Text(msgStagedTip),
 	)
 }
 

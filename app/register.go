@@ -70,12 +70,22 @@ type registerPage struct {
 
 	showAgreement bool
 	dotCopied     bool
+
+	// moe: arriving from 教育部账号登录 with a number the platform vouched for, which is
+	// prefilled and locked; moeLocked once the offer has been read.
+	moe       bool
+	moeLocked bool
 }
 
 func (p *registerPage) OnNav(ctx app.Context) {
 	q := ctx.Page().URL().Query()
 	p.entry, p.returnTo = q.Get("entry"), q.Get("return_to")
+	p.moe = q.Get("moe") == "1"
 	ctx.Page().SetTitle("注册 - " + siteName)
+	// go-app calls OnNav after OnMount: the address is known only here.
+	if p.moe && !p.moeLocked && app.IsClient {
+		p.loadMoEOffer(ctx)
+	}
 }
 
 func (p *registerPage) OnInit() {
@@ -91,6 +101,27 @@ func (p *registerPage) OnMount(ctx app.Context) {
 	p.ready = true
 	p.captcha.load(ctx)
 	markReady(ctx)
+}
+
+// loadMoEOffer reads the registration 教育部账号登录 offered: its number (and name, as a
+// suggestion) go into the form, the number locked.
+func (p *registerPage) loadMoEOffer(ctx app.Context) {
+	ctx.Async(func() {
+		offer, err := fetchMoEPending()
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.formErr = userMessage(err)
+				return
+			}
+			p.setDocType(offer.DocType)
+			p.form.DocNumber = offer.DocNumber
+			if p.form.Name == "" {
+				p.form.Name = offer.Name
+			}
+			p.moeLocked = true
+			p.edited("doc_number")
+		})
+	})
 }
 
 // OnDismount stops watching the QR code: nobody is looking at it any more.
@@ -429,8 +460,12 @@ func (p *registerPage) Render() app.UI {
 		app.Section().Class("card", "register-card").Body(
 			app.H1().Text("注册"),
 			app.Form().ID("register-form").Class("form", "form-grid").NoValidate(true).OnSubmit(p.submit).Body(
+				app.If(p.moeLocked, func() app.UI {
+					return app.P().ID("moe-notice").Class("notice", "notice-info").Attr("role", "status").
+						Text("您已通过教育部账号登录，证件号码来自教育部统一身份认证平台，不可修改。注册后即可使用两种方式登录。")
+				}),
 				p.row("doc_type", "身份证件类型", true,
-					app.Select().ID("doc_type").Name("doc_type").Class("input").
+					disabledSelectIf(app.Select().ID("doc_type").Name("doc_type").Class("input"), p.moeLocked).
 						OnChange(func(ctx app.Context, _ app.Event) {
 							p.setDocType(ctx.JSSrc().Get("value").String())
 						}).Body(
@@ -458,9 +493,9 @@ func (p *registerPage) Render() app.UI {
 				})),
 				p.row("doc_number", "身份证件号码", true,
 					// The number is the account's user name: password managers save it with the password.
-					p.input("doc_number", "text", "请准确填写", &f.DocNumber).
+					readOnlyIf(p.input("doc_number", "text", "请准确填写", &f.DocNumber).
 						Attr("autocapitalize", "characters").Attr("spellcheck", "false").MaxLength(24).
-						Attr("autocomplete", "username"),
+						Attr("autocomplete", "username"), p.moeLocked),
 				),
 				p.row("name", "姓名", true,
 					p.input("name", "text", "请填写与身份证件一致的姓名", &f.Name, "name-tip").

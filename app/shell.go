@@ -12,7 +12,6 @@ const (
 	centreName  = "账号中心"
 	footerText  = "©版权所有：中国教师资格网 京公网安备110402430002号"
 	portalURL   = "https://www.jszg.edu.cn/"
-	soonLabel   = "暂未开放"
 	msgOffline  = "网络已断开，您当前处于离线状态。恢复网络后即可继续办理。"
 	msgUpdated  = "账号中心已更新，刷新页面即可使用新版本。"
 	labelReload = "刷新"
@@ -149,23 +148,6 @@ func (s *statusBar) Render() app.UI {
 					OnClick(func(ctx app.Context, _ app.Event) { ctx.Reload() }),
 			)
 		}),
-	)
-}
-
-// soon renders an entry of a feature that does not exist yet: visible, so the page matches
-// what applicants know, but plainly not a link, with 暂未开放 in the same small tag everywhere.
-func soon(label string) app.UI {
-	return app.Span().Class("soon").Attr("aria-disabled", "true").Body(
-		app.Span().Text(label),
-		app.Span().Class("soon-badge").Text(soonLabel),
-	)
-}
-
-// soonButton is soon as a disabled button, for the action bars.
-func soonButton(label string) app.UI {
-	return app.Button().Type("button").Class("btn", "btn-ghost", "btn-soon").Disabled(true).Body(
-		app.Span().Text(label),
-		app.Span().Class("soon-badge").Text(soonLabel),
 	)
 }
 
@@ -331,6 +313,20 @@ func disabledIf(b app.HTMLButton, on bool) app.HTMLButton {
 // it would have to find their place again. The handler ignores presses meanwhile.
 func inertIf(b app.HTMLButton, on bool) app.HTMLButton {
 	return b.Attr("aria-disabled", on)
+}
+
+func disabledSelectIf(s app.HTMLSelect, on bool) app.HTMLSelect {
+	if on {
+		return s.Disabled(true)
+	}
+	return s
+}
+
+func readOnlyIf(in app.HTMLInput, on bool) app.HTMLInput {
+	if on {
+		return in.ReadOnly(true)
+	}
+	return in
 }
 
 func checkedIf(in app.HTMLInput, on bool) app.HTMLInput {

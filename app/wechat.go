@@ -185,12 +185,15 @@ func (w *scanWatch) render(id, caption, done string) app.UI {
 		Style("text-align", "center").Style("padding", "12px 8px").Style("margin-top", "8px").
 		Style("background", "#fff").Style("border", "1px solid var(--line)").Style("border-radius", "var(--radius)")
 
-	if st == api.SceneCodeSent || st == api.SceneBound {
+	if st == api.SceneCodeSent || st == api.SceneBound || st == api.SceneVerified {
 		return box.Body(
 			app.P().ID(id+"-done").Class("hint", "hint-good").Attr("role", "status").Style("margin", "0 0 8px").
 				Text("✓ "+done),
-			app.Button().ID(id+"-again").Type("button").Class("link-button").Text(scanAgain).
-				OnClick(func(app.Context, app.Event) { w.renew() }),
+			// A proven reset has nothing to scan again for: a new code would throw the proof away.
+			app.If(st != api.SceneVerified, func() app.UI {
+				return app.Button().ID(id + "-again").Type("button").Class("link-button").Text(scanAgain).
+					OnClick(func(app.Context, app.Event) { w.renew() })
+			}),
 		)
 	}
 	if st == api.SceneRejected || st == scanFailed {

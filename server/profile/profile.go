@@ -9,6 +9,7 @@ package profile
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"jszg/server/account"
@@ -162,7 +163,10 @@ func (f *Flow) UpdateIdentity(ctx context.Context, accountID string, req *api.Id
 	if !ethnicity.Valid(req.Ethnicity, acc.DocType) {
 		add("ethnicity", errcode.New(errcode.EthnicityInvalid))
 	}
-	if acc.DocType == api.DocResidencePermit {
+	// The page shows the permit numbers masked and cannot fill them in: both left empty keep
+	// them as they are, so that a change of 民族 does not make the holder type them again.
+	keepPermit := strings.TrimSpace(req.PermitNumber) == "" && strings.TrimSpace(req.LocalID) == "" && acc.PermitNumber != ""
+	if acc.DocType == api.DocResidencePermit && !keepPermit {
 		permit, err := document.ParsePermitNumber(acc.Region, req.PermitNumber)
 		add("permit_number", err)
 		local, err2 := document.ParseLocalID(acc.Region, req.LocalID)

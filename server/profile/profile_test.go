@@ -152,3 +152,30 @@ func TestIdentityStagedUntilVerification(t *testing.T) {
 		t.Fatalf("after verification: %+v", after)
 	}
 }
+
+// A residence permit holder's page cannot show the permit numbers whole: left empty they stay as
+// they are while 民族 changes; given, they are checked and replace the old ones.
+func TestIdentityKeepsPermitNumbersLeftEmpty(t *testing.T) {
+	env, _ := setup(t)
+	a := &account.Account{ID: account.NewID(), DocType: api.DocResidencePermit, Region: api.RegionHongKong,
+		DocNumber: "810000199001011230", Name: "周江", Sex: "男", BirthDate: "1990-01-01", ValidityTerm: api.Term5Years,
+		ValidFrom: "2023-07-01", ValidUntil: "2028-07-01", Email: "z@163.com", Phone: "13900002222",
+		PermitNumber: "H00367998", LocalID: "A123456(3)", RealName: account.RealNameNone, CreatedAt: time.Now(),
+		PasswordHash: account.NewHasher(account.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}).Hash(pw)}
+	if err := env.Server.Stores.Accounts.Create(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	me := signedIn(t, env, a)
+	req := api.IdentityUpdate{Ethnicity: "其他", Name: a.Name, ValidityTerm: a.ValidityTerm, ValidFrom: a.ValidFrom, ValidUntil: a.ValidUntil}
+	if st, code := me.do("PUT", "/api/me/identity", req, nil); st != 200 {
+		t.Fatalf("民族 alone: %d %s", st, code)
+	}
+	got, err := env.Server.Stores.Accounts.ByID(context.Background(), a.ID)
+	if err != nil || got.Ethnicity != "其他" || got.PermitNumber != "H00367998" || got.LocalID != "A123456(3)" {
+		t.Fatalf("after 民族 alone: %+v %v", got, err)
+	}
+	req.PermitNumber, req.LocalID = "H1234", ""
+	if st, code := me.do("PUT", "/api/me/identity", req, nil); st != 400 || code == "" {
+		t.Fatalf("a wrong permit number: %d %s", st, code)
+	}
+}

@@ -16,6 +16,7 @@ const (
 	SceneBound    = "bound"     // bind: done; register: the new account was bound
 	SceneRejected = "rejected"  // bind: refused (see Code and Message)
 	SceneExpired  = "expired"   // not scanned within 5 minutes: ask for a new scene
+	SceneVerified = "verified"  // reset: the bound WeChat scanned; the new password may be set
 )
 
 // WeChatSceneRequest asks for a QR code (POST /api/wechat/scenes).
