@@ -110,6 +110,14 @@ func (s *StandIn) MountDevPage(r fiber.Router) {
 		}
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		// This developer page posts to itself and is redirected on to the stand-in provider's
+		// own port, which form-action must allow (CSP checks a form's redirects too); its few
+		// styles are inline. Only the stand-ins serve it, to loopback clients.
+		provider := ""
+		if u, err := url.Parse(s.OIDC.AuthorizationEndpoint()); err == nil {
+			provider = " " + u.Scheme + "://" + u.Host
+		}
+		c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"+provider+"; frame-ancestors 'none'")
 		return signInPage.Execute(c.Response().BodyWriter(), map[string]any{"Action": DevPath, "Query": q})
 	})
 	r.Post(DevPath, func(c *fiber.Ctx) error {
