@@ -121,6 +121,8 @@ func TestRealNameThenManualReviewApproved(t *testing.T) {
 	b.waitText("#gate-text", errcode.RealNameRequired.Message())
 	b.everyWay(src, "业务入口 refused")
 	b.click("#gate-ok")
+	// The dialog goes and the page renders again; the link is clicked once it stands alone.
+	b.waitFor("the gate dialog closed", `document.getElementById("gate-dialog") === null && document.getElementById("goto-realname") !== null`)
 
 	b.click("#goto-realname")
 	b.waitPage("realname")
