@@ -202,9 +202,12 @@ func TestBindWeChatInProfile(t *testing.T) {
 	}
 	waitTemplate(t, phone, openid)
 	b.screenshot("profile-wechat-bound-phone")
+	src := axeSource(t)
+	b.everyWay(src, "个人信息中心 bound to WeChat")
 
 	b.click("#wechat-unbind")
 	b.waitText("#unbind-dialog", "确定要解除绑定吗")
+	b.everyWay(src, "解除绑定 dialog")
 	b.click("#unbind-confirm")
 	b.waitFor("the block unbound", `document.querySelector("#wechat-binding[data-bound=false]") !== null`)
 	b.waitText("#wechat-notice", "已解除微信绑定")
