@@ -50,10 +50,32 @@ func (p provenHolder) ArchiveLegacyOf(ctx context.Context, _ string, verifiedAcc
 	return err
 }
 
-// ApplyReviewed implements review.Approval: an approved review proves the holder as a passed
-// verification does.
-func (p provenHolder) ApplyReviewed(ctx context.Context, accountID string, _ *review.Application) error {
-	_, err := p.accounts.ArchiveSuperseded(ctx, accountID, p.now())
+// ApplyReviewed implements review.Approval: the validity period and dates the reviewer saw on
+// the ID photos become the account's (the 人工审核 form lets the applicant correct them), and an
+// approved review proves the holder as a passed verification does.
+func (p provenHolder) ApplyReviewed(ctx context.Context, accountID string, a *review.Application) error {
+	acc, err := p.accounts.ByID(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	if a.ValidityTerm != "" && (a.ValidityTerm != acc.ValidityTerm || a.ValidFrom != acc.ValidFrom || a.ValidUntil != acc.ValidUntil) {
+		name := acc.Name
+		if a.Name != "" {
+			name = a.Name
+		}
+		// Through the staged change and its one-step application, so that the change is the
+		// same atomic step as the personal centre's; stored times are milliseconds.
+		st := account.StagedIdentity{Name: name, ValidityTerm: a.ValidityTerm, ValidFrom: a.ValidFrom,
+			ValidUntil: a.ValidUntil, At: p.now().Truncate(time.Millisecond)}
+		ch := account.IdentityChange{Ethnicity: acc.Ethnicity, PermitNumber: acc.PermitNumber, LocalID: acc.LocalID, Staged: &st}
+		if err := p.accounts.SetIdentity(ctx, accountID, ch); err != nil {
+			return err
+		}
+		if _, err := p.accounts.ApplyStaged(ctx, accountID, st); err != nil {
+			return err
+		}
+	}
+	_, err = p.accounts.ArchiveSuperseded(ctx, accountID, p.now())
 	return err
 }
 
