@@ -55,7 +55,7 @@ vet:
 ## output; a crasher stays in the package's testdata/fuzz/ (and is printed), where `go test`
 ## replays it from then on.
 fuzz:
-	@for pkg in $$($(GO) list ./shared/... ./server/review); do \
+	@for pkg in $$($(GO) list ./shared/... ./server/review/normalise); do \
 	  $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' | sed "s|^|$$pkg |"; \
 	done | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
 
@@ -69,7 +69,7 @@ test: deps-test axe web vet
 ## bench: speed and memory figures (see README); never asserted. Micro-benchmarks run for 3 s;
 ## the measurement runs (seeded stores, load over loopback, browser timings) once each.
 bench: deps-test web
-	$(GO) test -run '^$$' -bench . -benchtime 3s ./server/account/ ./server/captcha/
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./server/account/ ./server/captcha/ ./server/review/normalise/
 	$(GO) test -run '^$$' -bench Write -benchtime 3s ./server/store/sqlite/
 	$(GO) test -run '^$$' -bench LookupByDocNumber -benchtime 1x ./server/store/sqlite/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./server/httpapi/ ./wechat/ ./app/e2e/

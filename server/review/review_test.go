@@ -20,6 +20,7 @@ import (
 	"jszg/server/workdays"
 	"jszg/shared/errcode"
 	"jszg/shared/photo"
+	"jszg/shared/photo/phototest"
 )
 
 type notice struct {
@@ -77,9 +78,9 @@ func start(t *testing.T) *env {
 }
 
 var (
-	front   = picture(800, 500, 80, false)
-	back    = picture(800, 500, 75, false)
-	holding = picture(600, 800, 80, false)
+	front   = phototest.Picture(800, 500, 80, false)
+	back    = phototest.Picture(800, 500, 75, false)
+	holding = phototest.Picture(600, 800, 80, false)
 )
 
 func form() review.Submission {
@@ -199,8 +200,8 @@ func TestPeriods(t *testing.T) {
 func TestPhotoRefusalsAtTheirFields(t *testing.T) {
 	e := start(t)
 	f := form()
-	f.Photos[photo.FrontSide] = picture(3000, 2000, 95, false)
-	f.Photos[photo.BackSide] = picture(800, 500, 0, true)
+	f.Photos[photo.FrontSide] = phototest.Picture(3000, 2000, 95, false)
+	f.Photos[photo.BackSide] = phototest.Picture(800, 500, 0, true)
 	_, err := e.flow.Submit(context.Background(), "a1", f, "")
 	fe, ok := err.(*errcode.FormError)
 	if !ok || len(fe.Errors) != 2 || fe.Errors[0].Field != "photo_front" || fe.Errors[0].Code != errcode.PhotoTooLarge ||

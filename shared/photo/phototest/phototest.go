@@ -1,4 +1,6 @@
-package review_test
+// Package phototest makes ID-photo files for tests: a JPEG or PNG of a scene with photo-like
+// detail, with an EXIF orientation (or an EXIF bomb), or with a forged frame size.
+package phototest
 
 import (
 	"bytes"
@@ -9,9 +11,9 @@ import (
 	"image/png"
 )
 
-// picture draws a w×h scene with detail (so JPEG sizes are those of a photo, not of a flat
+// Picture draws a w×h scene with detail (so JPEG sizes are those of a photo, not of a flat
 // colour) and encodes it as JPEG at quality q, or as PNG.
-func picture(w, h, q int, asPNG bool) []byte {
+func Picture(w, h, q int, asPNG bool) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {
@@ -27,9 +29,9 @@ func picture(w, h, q int, asPNG bool) []byte {
 	return b.Bytes()
 }
 
-// withExif inserts an APP1 EXIF block with an orientation and, optionally, a bomb: an IFD that
+// WithExif inserts an APP1 EXIF block with an orientation and, optionally, a bomb: an IFD that
 // claims 65535 entries and points at itself.
-func withExif(jpg []byte, orientation uint16, bomb bool) []byte {
+func WithExif(jpg []byte, orientation uint16, bomb bool) []byte {
 	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x08")
 	binary.BigEndian.PutUint16(tiff[18:], orientation)
 	if bomb {
@@ -44,8 +46,8 @@ func withExif(jpg []byte, orientation uint16, bomb bool) []byte {
 	return append(out, jpg[2:]...)
 }
 
-// withSize rewrites the frame header's height and width.
-func withSize(jpg []byte, w, h uint16) []byte {
+// WithSize rewrites the frame header's height and width.
+func WithSize(jpg []byte, w, h uint16) []byte {
 	out := bytes.Clone(jpg)
 	i := bytes.Index(out, []byte{0xFF, 0xC0})
 	binary.BigEndian.PutUint16(out[i+5:], h)

@@ -1,4 +1,6 @@
-package review_test
+// Package normalise_test tests and fuzzes the server's photo check on its own, apart from the
+// review flow's tests, so that the fuzzer's instrumented build has no database engine to compile.
+package normalise_test
 
 import (
 	"bytes"
@@ -9,22 +11,23 @@ import (
 	"jszg/server/review"
 	"jszg/shared/errcode"
 	"jszg/shared/photo"
+	"jszg/shared/photo/phototest"
 )
 
 func TestNormalise(t *testing.T) {
-	good := withExif(picture(800, 500, 85, false), 1, false)
+	good := phototest.WithExif(phototest.Picture(800, 500, 85, false), 1, false)
 	for name, tc := range map[string]struct {
 		data []byte
 		want errcode.Code
 	}{
 		"a JPEG with EXIF":     {good, ""},
-		"PNG renamed .jpg":     {picture(800, 500, 0, true), errcode.PhotoNotJPEG},
-		"too large":            {picture(3000, 2000, 98, false), errcode.PhotoTooLarge},
-		"60000×60000 header":   {withSize(good, 60000, 60000), errcode.PhotoDimensions},
+		"PNG renamed .jpg":     {phototest.Picture(800, 500, 0, true), errcode.PhotoNotJPEG},
+		"too large":            {phototest.Picture(3000, 2000, 98, false), errcode.PhotoTooLarge},
+		"60000×60000 header":   {phototest.WithSize(good, 60000, 60000), errcode.PhotoDimensions},
 		"truncated":            {good[:len(good)*2/3], errcode.PhotoCorrupt},
-		"rotated":              {withExif(picture(800, 500, 85, false), 6, false), errcode.PhotoRotated},
-		"mirrored":             {withExif(picture(800, 500, 85, false), 4, false), errcode.PhotoRotated},
-		"EXIF bomb":            {withExif(picture(800, 500, 85, false), 1, true), ""},
+		"rotated":              {phototest.WithExif(phototest.Picture(800, 500, 85, false), 6, false), errcode.PhotoRotated},
+		"mirrored":             {phototest.WithExif(phototest.Picture(800, 500, 85, false), 4, false), errcode.PhotoRotated},
+		"EXIF bomb":            {phototest.WithExif(phototest.Picture(800, 500, 85, false), 1, true), ""},
 		"polyglot: ZIP after":  {append(bytes.Clone(good), []byte("PK\x03\x04\x14\x00\x00\x00")...), errcode.PhotoCorrupt},
 		"polyglot: HTML after": {append(bytes.Clone(good), []byte("<script>alert(1)</script>")...), errcode.PhotoCorrupt},
 	} {
@@ -48,13 +51,13 @@ func TestNormalise(t *testing.T) {
 // FuzzNormalise sends hostile files through the server's whole check, libvips included: no
 // crash, every refusal a known code, and libvips's memory bounded by the dimension rule.
 func FuzzNormalise(f *testing.F) {
-	good := picture(400, 320, 70, false)
+	good := phototest.Picture(400, 320, 70, false)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
-	f.Add(withSize(good, 60000, 60000))
-	f.Add(withExif(good, 1, true))
-	f.Add(withExif(good, 8, false))
-	f.Add(picture(400, 320, 0, true))
+	f.Add(phototest.WithSize(good, 60000, 60000))
+	f.Add(phototest.WithExif(good, 1, true))
+	f.Add(phototest.WithExif(good, 8, false))
+	f.Add(phototest.Picture(400, 320, 0, true))
 	f.Add(append(bytes.Clone(good), []byte("PK\x03\x04")...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _, err := review.Normalise(data)
@@ -70,7 +73,7 @@ func FuzzNormalise(f *testing.F) {
 // BenchmarkNormalise is the whole server check of one photo; BenchmarkBareVips the same decode
 // and re-encode by libvips alone. make bench prints both: their ratio is the check's cost.
 func BenchmarkNormalise(b *testing.B) {
-	img := withExif(picture(1200, 800, 60, false), 1, false)
+	img := phototest.WithExif(phototest.Picture(1200, 800, 60, false), 1, false)
 	if len(img) >= photo.MaxBytes {
 		b.Fatalf("sample is %d bytes", len(img))
 	}
@@ -83,7 +86,7 @@ func BenchmarkNormalise(b *testing.B) {
 }
 
 func BenchmarkBareVips(b *testing.B) {
-	img := withExif(picture(1200, 800, 60, false), 1, false)
+	img := phototest.WithExif(phototest.Picture(1200, 800, 60, false), 1, false)
 	b.SetBytes(int64(len(img)))
 	for b.Loop() {
 		if _, err := bimg.NewImage(img).Process(bimg.Options{Type: bimg.JPEG, Quality: 90, StripMetadata: true, NoAutoRotate: true}); err != nil {
