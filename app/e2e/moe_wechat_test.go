@@ -21,7 +21,10 @@ import (
 // signs in there as the holder of number.
 func moeSignIn(b *browser, number, name string) {
 	b.tb.Helper()
-	b.click("#to-moe")
+	// The link's own address, as a full navigation: the link does the same once the client is
+	// running, and a click before its handler is attached would be lost on a loaded machine.
+	b.waitFor("the 教育部账号登录 link", `document.getElementById("to-moe") !== null`)
+	b.must(chromedp.Navigate(eval[string](b, `document.getElementById("to-moe").href`)))
 	b.must(chromedp.WaitVisible(chromedp.ID("moe-submit")))
 	eval[chromedp.Void](b, fmt.Sprintf(`(() => {
 		document.getElementById("doc_number").value = %q;
