@@ -23,7 +23,10 @@ const (
 	cookieSecure = "__Host-jszg_session"
 )
 
-const localSession = "session"
+const (
+	localSession = "session"
+	localAccount = "account" // the applicant account of the session, read by requireSession
+)
 
 // secure says whether the browser reached us over TLS. With JSZG_PUBLIC_URL set its scheme says
 // so (a TLS-terminating proxy in front); otherwise only this connection's own TLS does. Never
@@ -91,12 +94,9 @@ func (a *API) signOut(c *fiber.Ctx) error {
 
 func (a *API) me(c *fiber.Ctx) error {
 	sess := c.Locals(localSession).(*session.Session)
-	acc, err := a.d.Accounts.ByID(c.UserContext(), sess.AccountID)
-	if errors.Is(err, account.ErrNotFound) {
+	acc, ok := c.Locals(localAccount).(*account.Account)
+	if !ok {
 		return errcode.New(errcode.SessionExpired)
-	}
-	if err != nil {
-		return err
 	}
 	me, err := a.meOf(c, acc, sess)
 	if err != nil {
@@ -178,13 +178,16 @@ func (a *API) requireSession(c *fiber.Ctx) error {
 	}
 	// An archived account's sessions end when it is archived; this check refuses any that a
 	// race or another instance left behind. Every signed-in route passes here.
+	// The account read here is kept for the handler, which would otherwise read and open it again.
 	if sess.Kind == "applicant" {
-		if _, err := a.d.Accounts.ByID(c.UserContext(), sess.AccountID); errors.Is(err, account.ErrNotFound) {
+		acc, err := a.d.Accounts.ByID(c.UserContext(), sess.AccountID)
+		if errors.Is(err, account.ErrNotFound) {
 			_ = a.d.Sessions.End(c.UserContext(), token)
 			return errcode.New(errcode.SessionExpired)
 		} else if err != nil {
 			return err
 		}
+		c.Locals(localAccount, acc)
 	}
 	c.Locals(localSession, sess)
 	return c.Next()
