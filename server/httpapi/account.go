@@ -238,6 +238,8 @@ func (a *API) changePhone(c *fiber.Ctx) error {
 	if err := a.d.Profile.ChangePhone(c.UserContext(), sess.AccountID, &req, c.IP()); err != nil {
 		return err
 	}
+	// The account the session check read is the one before this change.
+	c.Locals(localAccount, nil)
 	return a.me(c)
 }
 

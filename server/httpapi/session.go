@@ -95,8 +95,15 @@ func (a *API) signOut(c *fiber.Ctx) error {
 func (a *API) me(c *fiber.Ctx) error {
 	sess := c.Locals(localSession).(*session.Session)
 	acc, ok := c.Locals(localAccount).(*account.Account)
-	if !ok {
-		return errcode.New(errcode.SessionExpired)
+	if !ok { // a change handler cleared it: read the account as it is now
+		var err error
+		acc, err = a.d.Accounts.ByID(c.UserContext(), sess.AccountID)
+		if errors.Is(err, account.ErrNotFound) {
+			return errcode.New(errcode.SessionExpired)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	me, err := a.meOf(c, acc, sess)
 	if err != nil {
