@@ -22,6 +22,7 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"jszg/server/testenv"
 )
@@ -284,6 +285,14 @@ func (b *browser) setDate(id, value string) {
 		el.dispatchEvent(new Event("change", {bubbles: true}));
 		el.blur();
 	})()`, id, value))
+}
+
+// follow activates a link the way a keyboard user does, focused and Enter pressed: unlike a
+// mouse click at the link's box it cannot miss when the page's layout is still settling (the
+// login page's QR images arriving, for one).
+func (b *browser) follow(sel string) {
+	b.tb.Helper()
+	b.must(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Focus(chromedp.CSS(sel)), chromedp.KeyEvent(kb.Enter))
 }
 
 func (b *browser) click(sel string) {

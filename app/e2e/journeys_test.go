@@ -107,7 +107,7 @@ func TestRegisterSignInProfileLogout(t *testing.T) {
 	b.phone()
 	b.screenshot("login-phone")
 
-	b.click("#to-register")
+	b.follow("#to-register")
 	b.waitPage("register")
 	b.waitFor("the puzzle image", `document.querySelector("#captcha[data-state=ready]") !== null`)
 	b.screenshot("register-phone")

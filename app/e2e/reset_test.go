@@ -120,7 +120,7 @@ func TestResetPasswordByEmailAndSMS(t *testing.T) {
 	if eval[bool](b, `document.querySelector(".login-card .soon") !== null`) {
 		t.Error("登录 still shows 暂未开放")
 	}
-	b.click("#to-forgot")
+	b.follow("#to-forgot")
 	b.waitPage("forgot")
 	if got := b.text("#reset-ways"); !strings.Contains(got, "解决密码遗忘途径如下：") || !strings.Contains(got, "2019年3月1日之前注册的账号") {
 		t.Errorf("忘记密码 explains %q", got)
