@@ -294,6 +294,10 @@ func (p *adminPage) renderQueue() app.UI {
 			return app.P().ID("queue-stats").Class("hint").Text(fmt.Sprintf("待审核 %d 件，已超期 %d 件，近30天审结 %d 件，审结用时中位数 %.1f 小时",
 				p.stats.Pending, p.stats.Overdue, p.stats.Decided, p.stats.MedianHours))
 		}),
+		app.If(p.stats != nil && p.stats.CalendarMissing != 0, func() app.UI {
+			return app.P().ID("calendar-missing").Class("notice", "notice-warn").Attr("role", "status").Text(fmt.Sprintf(
+				"尚未导入%d年的节假日安排，跨入该年的截止日期按周一至周五暂估。请管理员在国务院办公厅公布安排后导入。", p.stats.CalendarMissing))
+		}),
 		app.If(len(p.queue) == 0, func() app.UI { return app.P().ID("queue-empty").Class("empty-note").Text("暂无待审核的申请") }).
 			Else(func() app.UI {
 				return app.Table().ID("queue").Class("admin-table").Body(
@@ -305,7 +309,7 @@ func (p *adminPage) renderQueue() app.UI {
 					)),
 					app.TBody().Body(app.Range(p.queue).Slice(func(i int) app.UI {
 						c := p.queue[i]
-						due := c.DueAt.In(chinaZone).Add(-time.Second).Format("2006-01-02")
+						due := dueText(c)
 						return app.Tr().ID("case-"+c.ID).Class(map[bool]string{true: "overdue"}[c.Overdue]).Body(
 							app.Td().Body(app.Text(due), app.If(c.Overdue, func() app.UI { return app.Span().Class("badge-overdue").Text("已超期") })),
 							app.Td().Text(c.SubmittedAt.In(chinaZone).Format("2006-01-02 15:04")),
@@ -339,7 +343,7 @@ func (p *adminPage) renderCase() app.UI {
 	}
 	return app.Section().Class("card", "admin-card").Attr("aria-labelledby", "case-title").Body(
 		app.H2().ID("case-title").Attr("tabindex", "-1").Text("审核申请："+c.Name),
-		app.P().Class("hint").Text("截止日期："+c.DueAt.In(chinaZone).Add(-time.Second).Format("2006-01-02")+"　处理人："+orDash(c.ClaimedBy)),
+		app.P().Class("hint").Text("截止日期："+dueText(*c)+"　处理人："+orDash(c.ClaimedBy)),
 		app.Div().Class("case-photos").Body(app.Range(photo.Kinds).Slice(func(i int) app.UI { return p.renderCasePhoto(photo.Kinds[i]) })),
 		app.Table().ID("case-fields").Class("admin-table").Body(
 			app.Caption().Text("提交的信息与账号信息对照"),
@@ -454,4 +458,14 @@ func (p *adminPage) renderAudit() app.UI {
 			})),
 		),
 	)
+}
+
+// dueText is a case's due date: the last working day it may take, marked 暂估 while that year's
+// holidays are not published (the date is counted again when they are).
+func dueText(c api.ReviewCase) string {
+	due := c.DueAt.In(chinaZone).Add(-time.Second).Format("2006-01-02")
+	if c.DueProvisional {
+		due += "（暂估）"
+	}
+	return due
 }

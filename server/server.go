@@ -322,7 +322,8 @@ const (
 )
 
 // reviewFlow builds the manual review: its photo key (configured, or made once and kept in the
-// database like the secret), the shipped working-day calendar and the decision's notices.
+// database like the secret), the working-day calendar (shipped years and those admins added)
+// and the decision's notices.
 func (s *Server) reviewFlow(ctx context.Context, cfg *config.Config, st *store.Stores, clk clock.Clock,
 	accounts *account.Accounts, quotas *quota.Quotas, auditLog *audit.Log, sender codesend.SMSSender, wx *wechat.Service) (*review.Flow, error) {
 	key := cfg.PhotoKey
@@ -337,11 +338,15 @@ func (s *Server) reviewFlow(ctx context.Context, cfg *config.Config, st *store.S
 	if err != nil {
 		return nil, err
 	}
-	cal, err := workdays.Shipped()
+	cal, err := workdays.Open(ctx, st.WorkdayYears)
 	if err != nil {
 		return nil, fmt.Errorf("working days: %w", err)
 	}
 	s.Calendar = cal
+	if d := clk.Now().In(clock.China); d.Month() >= time.November && !cal.Has(d.Year()+1) {
+		s.log.Warn("the next year's holiday arrangement is not loaded: due dates of manual reviews that run into it are provisional until an admin loads it (POST /api/admin/workdays)",
+			"year", d.Year()+1)
+	}
 	notices := &review.Notices{WeChat: wechatNotices{wx}, WeChatTemplate: cfg.ReviewWeChatTemplate, SMSTemplate: cfg.ReviewSMSTemplate}
 	if n, ok := sender.(review.SMSNotifier); ok {
 		notices.SMS = n

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,6 +11,7 @@ import (
 	"jszg/server/audit"
 	"jszg/server/session"
 	"jszg/server/staff"
+	"jszg/server/workdays"
 	"jszg/shared/api"
 	"jszg/shared/contact"
 	"jszg/shared/errcode"
@@ -304,8 +306,9 @@ func (a *API) correctContact(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// loadWorkdays takes a year's holiday arrangement (the JSON of server/workdays/data) into this
-// instance's calendar until the next release ships the file.
+// loadWorkdays takes a year's holiday arrangement (the JSON of server/workdays/data) into the
+// calendar and the store (every instance, every restart), and counts again the due dates of the
+// pending reviews that run over that year.
 func (a *API) loadWorkdays(c *fiber.Ctx) error {
 	if a.d.Calendar == nil {
 		return errcode.New(errcode.NotFound)
@@ -313,11 +316,21 @@ func (a *API) loadWorkdays(c *fiber.Ctx) error {
 	if len(c.Body()) > maxJSON {
 		return errcode.New(errcode.BodyTooLarge)
 	}
-	y, err := a.d.Calendar.Load(c.Body())
-	if err != nil {
+	if _, err := workdays.Parse(c.Body()); err != nil {
 		return errcode.New(errcode.WorkdaysInvalid)
 	}
-	a.d.Audit.Add(c.UserContext(), audit.Record{Event: staff.EventWorkdaysAdded, Actor: staffOf(c).Username,
-		Detail: map[string]string{"year": y.Source}})
-	return c.JSON(api.WorkdaysYear{Year: y.Year, Years: a.d.Calendar.Years()})
+	ctx := c.UserContext()
+	y, err := a.d.Calendar.Add(ctx, c.Body())
+	if err != nil {
+		return err
+	}
+	n := 0
+	if a.d.Review != nil {
+		if n, err = a.d.Review.Redue(ctx, y.Year); err != nil {
+			return err
+		}
+	}
+	a.d.Audit.Add(ctx, audit.Record{Event: staff.EventWorkdaysAdded, Actor: staffOf(c).Username,
+		Detail: map[string]string{"year": fmt.Sprint(y.Year), "source": y.Source, "recounted": fmt.Sprint(n)}})
+	return c.JSON(api.WorkdaysYear{Year: y.Year, Years: a.d.Calendar.Years(), Recounted: n})
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,12 @@ func TestReviewerConsoleOverHTTP(t *testing.T) {
 	var wy api.WorkdaysYear
 	if st, e := adm.do("POST", "/api/admin/workdays", map[string]any{"year": 2031, "holidays": []string{"2031-01-01"}}, &wy); e != nil || wy.Year != 2031 {
 		t.Fatalf("load a year: %d %+v", st, e)
+	}
+	// The year is kept in the store: after a restart the calendar has it, beside one added then.
+	env = env.Restart()
+	adm.env = env
+	if st, e := adm.do("POST", "/api/admin/workdays", map[string]any{"year": 2032, "holidays": []string{"2032-01-01"}}, &wy); e != nil ||
+		!slices.Contains(wy.Years, 2031) || !slices.Contains(wy.Years, 2032) {
+		t.Fatalf("after a restart: %d %+v, years %v; want 2031 kept and 2032 added", st, e, wy.Years)
 	}
 }

@@ -66,11 +66,13 @@ type Application struct {
 	Reason       string    `bson:"reason"`
 	SubmittedAt  time.Time `bson:"submitted_at"`
 	DueAt        time.Time `bson:"due_at"`
-	ClaimedBy    string    `bson:"claimed_by"`
-	LeaseUntil   time.Time `bson:"lease_until"`
-	DecidedBy    string    `bson:"decided_by"`
-	DecidedAt    time.Time `bson:"decided_at"`
-	Decision     string    `bson:"decision_reason"` // the rejection's reason
+	// DueProvisional: DueAt was counted over a year whose holidays were not loaded yet.
+	DueProvisional bool      `bson:"due_provisional"`
+	ClaimedBy      string    `bson:"claimed_by"`
+	LeaseUntil     time.Time `bson:"lease_until"`
+	DecidedBy      string    `bson:"decided_by"`
+	DecidedAt      time.Time `bson:"decided_at"`
+	Decision       string    `bson:"decision_reason"` // the rejection's reason
 }
 
 // PhotoID names a stored photo of an application.
@@ -95,6 +97,11 @@ type Store interface {
 	Decide(ctx context.Context, id, reviewer, to, reason string, now time.Time) (bool, error)
 	// Decided lists applications decided at or after since, newest first, at most limit.
 	Decided(ctx context.Context, since time.Time, limit int) ([]*Application, error)
+	// PendingDueFrom lists pending applications due at or after from, earliest due first (then
+	// by id), at most limit, after the application `after` of that order ("" from the start).
+	PendingDueFrom(ctx context.Context, from time.Time, after string, limit int) ([]*Application, error)
+	// SetDue changes a pending application's due time; it reports whether it did.
+	SetDue(ctx context.Context, id string, due time.Time, provisional bool) (bool, error)
 }
 
 // PhotoStore keeps the sealed photos, apart from the applications.
@@ -172,7 +179,8 @@ func (f *Flow) Status(ctx context.Context, accountID string) (*api.ReviewStatus,
 }
 
 func summary(a *Application) *api.ReviewSummary {
-	s := &api.ReviewSummary{ID: a.ID, State: a.State, SubmittedAt: a.SubmittedAt, DueAt: a.DueAt, Reason: a.Decision}
+	s := &api.ReviewSummary{ID: a.ID, State: a.State, SubmittedAt: a.SubmittedAt, DueAt: a.DueAt,
+		DueProvisional: a.DueProvisional, Reason: a.Decision}
 	if !a.DecidedAt.IsZero() {
 		t := a.DecidedAt
 		s.DecidedAt = &t
@@ -211,9 +219,9 @@ func (f *Flow) Submit(ctx context.Context, accountID string, sub Submission, add
 	if len(photoErrs) > 0 {
 		return nil, &errcode.FormError{Errors: photoErrs}
 	}
-	due, err := f.Calendar.AddWorkdays(now, DueWorkdays)
+	due, provisional, err := f.Calendar.Due(ctx, now, DueWorkdays)
 	if err != nil {
-		return nil, errcode.New(errcode.WorkdaysMissingYear)
+		return nil, err
 	}
 	// The account moves to pending first: of concurrent submissions exactly one does, and only
 	// it takes an application of the period (a loser is told a review is pending, not that its
@@ -243,6 +251,7 @@ func (f *Flow) Submit(ctx context.Context, accountID string, sub Submission, add
 		DocType: acc.DocType, DocNumber: acc.DocNumber, Name: acc.Name,
 		ValidityTerm: sub.ValidityTerm, ValidFrom: sub.ValidFrom, ValidUntil: sub.ValidUntil,
 		Reason: strings.TrimSpace(sub.Reason), SubmittedAt: now.UTC().Truncate(time.Millisecond), DueAt: due.UTC(),
+		DueProvisional: provisional,
 	}
 	undo := func(err error) error {
 		back()
@@ -259,9 +268,65 @@ func (f *Flow) Submit(ctx context.Context, accountID string, sub Submission, add
 		return nil, undo(fmt.Errorf("store application: %w", err))
 	}
 	f.Audit.Add(ctx, audit.Record{Event: EventSubmitted, AccountID: acc.ID, Subject: contact.MaskDocNumber(acc.DocNumber), Addr: addr,
-		Detail: map[string]string{"application": app.ID}})
+		Detail: map[string]string{"application": app.ID, "due_provisional": fmt.Sprint(provisional)}})
 	return summary(app), nil
 }
+
+// calendarMissing is the year whose holidays are needed and not loaded: this year, or from
+// November (the month the State Council's notice usually comes out) the next.
+func (f *Flow) calendarMissing(ctx context.Context, now time.Time) int {
+	d := now.In(clock.China)
+	need := []int{d.Year()}
+	if d.Month() >= time.November {
+		need = append(need, d.Year()+1)
+	}
+	for _, y := range need {
+		if !f.Calendar.Has(y) {
+			_ = f.Calendar.Refresh(ctx) // another instance may have added it
+			if !f.Calendar.Has(y) {
+				return y
+			}
+		}
+	}
+	return 0
+}
+
+// Redue counts the due dates of pending applications again after the arrangement of year was
+// added: those due from the December before it on (a year's holidays may begin then), which
+// takes in every date counted provisionally over that year. It returns how many changed.
+func (f *Flow) Redue(ctx context.Context, year int) (int, error) {
+	from := time.Date(year-1, time.December, 1, 0, 0, 0, 0, clock.China)
+	changed, after := 0, ""
+	for {
+		batch, err := f.Store.PendingDueFrom(ctx, from, after, redueBatch)
+		if err != nil {
+			return changed, err
+		}
+		for _, a := range batch {
+			due, provisional, err := f.Calendar.Due(ctx, a.SubmittedAt, DueWorkdays)
+			if err != nil {
+				return changed, err
+			}
+			if due.Equal(a.DueAt) && provisional == a.DueProvisional {
+				continue
+			}
+			ok, err := f.Store.SetDue(ctx, a.ID, due.UTC(), provisional)
+			if err != nil {
+				return changed, err
+			}
+			if ok {
+				changed++
+			}
+		}
+		if len(batch) < redueBatch {
+			return changed, nil
+		}
+		last := batch[len(batch)-1]
+		from, after = last.DueAt, last.ID
+	}
+}
+
+const redueBatch = 500
 
 // stateRefusal is why an account in a real-name state may not apply.
 func stateRefusal(state string) error {
@@ -340,7 +405,7 @@ func (f *Flow) Queue(ctx context.Context, limit int) ([]api.ReviewCase, error) {
 
 func caseOf(a *Application, now time.Time) api.ReviewCase {
 	c := api.ReviewCase{
-		ID: a.ID, State: a.State, SubmittedAt: a.SubmittedAt, DueAt: a.DueAt, Overdue: a.State == Pending && now.After(a.DueAt),
+		ID: a.ID, State: a.State, SubmittedAt: a.SubmittedAt, DueAt: a.DueAt, DueProvisional: a.DueProvisional, Overdue: a.State == Pending && now.After(a.DueAt),
 		DocType: a.DocType, DocNumber: contact.MaskDocNumber(a.DocNumber), Name: a.Name,
 		ValidityTerm: a.ValidityTerm, ValidFrom: a.ValidFrom, ValidUntil: a.ValidUntil, Reason: a.Reason,
 		Decision: a.Decision, DecidedBy: a.DecidedBy,
@@ -466,7 +531,7 @@ func (f *Flow) Stats(ctx context.Context) (*api.ReviewStats, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &api.ReviewStats{Pending: len(pending)}
+	st := &api.ReviewStats{Pending: len(pending), CalendarMissing: f.calendarMissing(ctx, now)}
 	for _, a := range pending {
 		if now.After(a.DueAt) {
 			st.Overdue++

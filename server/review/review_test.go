@@ -46,6 +46,7 @@ type env struct {
 	auditLog *audit.Log
 	clk      *clock.Fake
 	notices  *notices
+	years    workdays.Store
 }
 
 // start wires the flow on the embedded store at Monday 2 March 2026, 10:00 in China, with one
@@ -60,7 +61,7 @@ func start(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	cal, err := workdays.Shipped()
+	cal, err := workdays.Open(context.Background(), db.WorkdayYears())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func start(t *testing.T) *env {
 	return &env{
 		flow: &review.Flow{Store: db.Reviews(), Photos: db.ReviewPhotos(), Sealer: sealer, Accounts: accounts,
 			Quotas: quota.New(db.Quotas(), clk), Calendar: cal, Audit: log, Clock: clk, Notifier: n},
-		accounts: accounts, auditLog: log, clk: clk, notices: n,
+		accounts: accounts, auditLog: log, clk: clk, notices: n, years: db.WorkdayYears(),
 	}
 }
 
@@ -285,5 +286,74 @@ func TestOverdueInTheQueue(t *testing.T) {
 	st, _ := e.flow.Stats(ctx)
 	if len(list) != 1 || !list[0].Overdue || st.Overdue != 1 {
 		t.Fatalf("queue %+v, stats %+v; want one overdue case", list, st)
+	}
+}
+
+// A due date that runs into a year whose holidays are not published is counted Monday to Friday
+// and marked provisional rather than refused; adding the year counts it again, for pending
+// applications only, and the year is kept for the next start (another calendar on the store).
+func TestDueIntoAnUnpublishedYearIsProvisionalUntilTheYearIsAdded(t *testing.T) {
+	ctx := context.Background()
+	e := start(t)
+	if e.flow.Calendar.Has(2027) {
+		t.Skip("2027 is shipped now: move this test to the first year that is not")
+	}
+	// Monday 28 December 2026: 29, 30, 31 and, by weekdays, Fri 1, Mon 4, 5, 6 January.
+	e.clk.Set(time.Date(2026, 12, 28, 10, 0, 0, 0, clock.China))
+	sum, err := e.flow.Submit(ctx, "a1", form(), "")
+	if err != nil {
+		t.Fatalf("a submission into an unpublished year was refused: %v", err)
+	}
+	if want := time.Date(2027, 1, 7, 0, 0, 0, 0, clock.China); !sum.DueAt.Equal(want) || !sum.DueProvisional {
+		t.Fatalf("due %v provisional %v; want %v, provisional", sum.DueAt, sum.DueProvisional, want)
+	}
+	stats, err := e.flow.Stats(ctx)
+	if err != nil || stats.CalendarMissing != 2027 {
+		t.Fatalf("stats %+v, %v; want 2027 named as missing", stats, err)
+	}
+	// a2's application is decided before the year arrives: its date stays as it was.
+	if _, err := e.flow.Submit(ctx, "a2", form(), ""); err != nil {
+		t.Fatal(err)
+	}
+	queue, _ := e.flow.Queue(ctx, 10)
+	var decided string
+	for _, c := range queue {
+		if c.ID != sum.ID {
+			decided = c.ID
+		}
+	}
+	if _, err := e.flow.Claim(ctx, decided, "rev"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Decide(ctx, decided, "rev", false, "照片不清晰，无法识别证件信息"); err != nil {
+		t.Fatal(err)
+	}
+
+	// A test arrangement (not the State Council's): 1 January off.
+	if _, err := e.flow.Calendar.Add(ctx, []byte(`{"year":2027,"source":"test","holidays":["2027-01-01"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.flow.Redue(ctx, 2027)
+	if err != nil || n != 1 {
+		t.Fatalf("recounted %d, %v; want the one pending application", n, err)
+	}
+	// 29, 30, 31, 4, 5, 6, 7 January: due at the end of the 7th, no longer provisional.
+	c, err := e.flow.Case(ctx, sum.ID)
+	if want := time.Date(2027, 1, 8, 0, 0, 0, 0, clock.China); err != nil || !c.DueAt.Equal(want) || c.DueProvisional {
+		t.Fatalf("after the year: %+v, %v; want due %v, not provisional", c, err, want)
+	}
+	d, _ := e.flow.Case(ctx, decided)
+	if !d.DueProvisional {
+		t.Errorf("the decided application's date was recounted: %+v", d)
+	}
+	if n, _ := e.flow.Redue(ctx, 2027); n != 0 {
+		t.Errorf("a second recount changed %d applications", n)
+	}
+	again, err := workdays.Open(ctx, e.years)
+	if err != nil || !again.Has(2027) {
+		t.Fatalf("a calendar opened on the same store lacks 2027: %v", err)
+	}
+	if stats, _ := e.flow.Stats(ctx); stats.CalendarMissing != 0 {
+		t.Errorf("stats still name %d as missing", stats.CalendarMissing)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"jszg/server/staff"
 	"jszg/server/store/mongo"
 	"jszg/server/store/sqlite"
+	"jszg/server/workdays"
 	"jszg/wechat"
 )
 
@@ -64,6 +65,8 @@ type Stores struct {
 	ReviewPhotos review.PhotoStore
 	// Staff are the reviewer console's accounts.
 	Staff staff.Store
+	// WorkdayYears are the working-day years admins add.
+	WorkdayYears workdays.Store
 
 	// SQLite is the embedded database (nil on MongoDB); Mongo the MongoDB one (nil embedded).
 	SQLite *sqlite.DB
@@ -112,6 +115,7 @@ func OnSQLite(db *sqlite.DB) *Stores {
 		Reviews:      db.Reviews(),
 		ReviewPhotos: db.ReviewPhotos(),
 		Staff:        db.Staff(),
+		WorkdayYears: db.WorkdayYears(),
 	}
 }
 
@@ -141,6 +145,7 @@ func OnMongo(db *mongo.DB) *Stores {
 		Reviews:      db.Reviews(),
 		ReviewPhotos: db.ReviewPhotos(),
 		Staff:        db.Staff(),
+		WorkdayYears: db.WorkdayYears(),
 	}
 }
 

@@ -1,12 +1,18 @@
 // Package workdays counts China's working days: Monday to Friday, except the public holidays of
 // the State Council's yearly notice, plus the weekend days that notice makes working days (调休).
-// Each year's arrangement is a data file (data/<year>.json) shipped in the binary; the notice for
-// a year comes out in its November before, so an admin can load a year's file at run time
-// (Calendar.Load) without a new release. A date in a year with no arrangement is an error,
-// never a guess: a due date computed over unknown holidays would be wrong.
+// Each year's arrangement is a data file (data/<year>.json) shipped in the binary. The notice for
+// a year comes out in its November before, so an admin can add a year's file at run time
+// (Calendar.Add) without a new release: it is kept in the store, so every instance and every
+// restart has it, and a stored year replaces the shipped file of that year.
+//
+// A due date that runs into a year with no arrangement is never refused (an applicant cannot
+// load a calendar): it is counted Monday to Friday and marked provisional, and counted again when
+// the year arrives (review.Flow.Redue). The weekday count is never later than the true one but
+// for the rare make-up Saturday, so a provisional date errs early, towards the applicant.
 package workdays
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -31,20 +37,29 @@ type Year struct {
 	Workdays []string `json:"workdays"`
 }
 
+// Store keeps the years admins add, as the files they gave.
+type Store interface {
+	// PutYear stores the file of a year, replacing an earlier one.
+	PutYear(ctx context.Context, year int, file []byte) error
+	// Years returns every stored file by year.
+	Years(ctx context.Context) (map[int][]byte, error)
+}
+
 // ErrMissingYear is returned for a date in a year whose arrangement is not loaded.
 var ErrMissingYear = errors.New("no holiday arrangement for the year")
 
 // Calendar knows the arrangements of the years loaded; safe for concurrent use.
 type Calendar struct {
+	store Store // nil: the shipped years only
 	mu    sync.RWMutex
-	years map[int]bool
-	off   map[string]bool
+	years map[int]*Year
+	off   map[string]bool // derived from years
 	on    map[string]bool
 }
 
 // Shipped returns the calendar of the data files in the binary.
 func Shipped() (*Calendar, error) {
-	c := &Calendar{years: map[int]bool{}, off: map[string]bool{}, on: map[string]bool{}}
+	c := &Calendar{years: map[int]*Year{}}
 	entries, err := shipped.ReadDir("data")
 	if err != nil {
 		return nil, err
@@ -59,6 +74,53 @@ func Shipped() (*Calendar, error) {
 		}
 	}
 	return c, nil
+}
+
+// Open returns the shipped calendar with the years kept in st added over it.
+func Open(ctx context.Context, st Store) (*Calendar, error) {
+	c, err := Shipped()
+	if err != nil {
+		return nil, err
+	}
+	c.store = st
+	if err := c.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Refresh loads the years kept in the store again (another instance may have added one).
+func (c *Calendar) Refresh(ctx context.Context) error {
+	if c.store == nil {
+		return nil
+	}
+	files, err := c.store.Years(ctx)
+	if err != nil {
+		return fmt.Errorf("read the stored working-day years: %w", err)
+	}
+	for year, raw := range files {
+		y, err := Parse(raw)
+		if err != nil || y.Year != year {
+			return fmt.Errorf("stored working-day year %d: unreadable (%v)", year, err)
+		}
+		c.put(y)
+	}
+	return nil
+}
+
+// Add checks a year's file, keeps it in the store (when the calendar has one) and loads it.
+func (c *Calendar) Add(ctx context.Context, raw []byte) (*Year, error) {
+	y, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	if c.store != nil {
+		if err := c.store.PutYear(ctx, y.Year, raw); err != nil {
+			return nil, err
+		}
+	}
+	c.put(y)
+	return y, nil
 }
 
 // Parse reads and checks one year's file: every date valid, holidays not also workdays,
@@ -100,22 +162,38 @@ func Parse(raw []byte) (*Year, error) {
 	return &y, nil
 }
 
-// Load adds (or replaces) one year's arrangement from its file.
+// Load checks a year's file and loads it into this calendar only, replacing that year.
 func (c *Calendar) Load(raw []byte) (*Year, error) {
 	y, err := Parse(raw)
 	if err != nil {
 		return nil, err
 	}
+	c.put(y)
+	return y, nil
+}
+
+// put replaces a year's arrangement and derives the day sets again (a few years, a few dozen
+// days each).
+func (c *Calendar) put(y *Year) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.years[y.Year] = true
-	for _, d := range y.Holidays {
-		c.off[d] = true
+	c.years[y.Year] = y
+	c.off, c.on = map[string]bool{}, map[string]bool{}
+	for _, y := range c.years {
+		for _, d := range y.Holidays {
+			c.off[d] = true
+		}
+		for _, d := range y.Workdays {
+			c.on[d] = true
+		}
 	}
-	for _, d := range y.Workdays {
-		c.on[d] = true
-	}
-	return y, nil
+}
+
+// Has reports whether the arrangement of a year is loaded.
+func (c *Calendar) Has(year int) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.years[year] != nil
 }
 
 // Years lists the years loaded.
@@ -132,38 +210,71 @@ func (c *Calendar) Years() []int {
 
 // IsWorkday reports whether the China calendar date of t is a working day.
 func (c *Calendar) IsWorkday(t time.Time) (bool, error) {
+	ok, known := c.workday(t)
+	if !known {
+		return false, fmt.Errorf("%w %d", ErrMissingYear, t.In(clock.China).Year())
+	}
+	return ok, nil
+}
+
+// workday reports whether t's China date is a working day, counting Monday to Friday where its
+// year is not loaded (known false).
+func (c *Calendar) workday(t time.Time) (ok, known bool) {
 	d := t.In(clock.China)
+	wd := d.Weekday()
+	weekday := wd != time.Saturday && wd != time.Sunday
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if !c.years[d.Year()] {
-		return false, fmt.Errorf("%w %d", ErrMissingYear, d.Year())
+	if c.years[d.Year()] == nil {
+		return weekday, false
 	}
 	key := d.Format(time.DateOnly)
 	switch {
 	case c.on[key]:
-		return true, nil
+		return true, true
 	case c.off[key]:
-		return false, nil
+		return false, true
 	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday, nil
+	return weekday, true
 }
 
 // AddWorkdays returns the end of the n-th working day after the day of t, in China time: a case
 // submitted on a Friday evening with n = 7 is due at the end of the seventh working day after
-// that Friday. The day of submission never counts, whatever the hour.
+// that Friday. The day of submission never counts, whatever the hour. A day in a year not
+// loaded is ErrMissingYear.
 func (c *Calendar) AddWorkdays(t time.Time, n int) (time.Time, error) {
+	due, provisional := c.count(t, n)
+	if provisional {
+		return time.Time{}, fmt.Errorf("%w %d", ErrMissingYear, due.Add(-time.Nanosecond).In(clock.China).Year())
+	}
+	return due, nil
+}
+
+// Due is AddWorkdays for a case that must go on: when the count runs into a year not loaded it
+// first reads the stored years again (another instance may have added it), and if the year is
+// still missing counts its days Monday to Friday and says the date is provisional.
+func (c *Calendar) Due(ctx context.Context, t time.Time, n int) (due time.Time, provisional bool, err error) {
+	due, provisional = c.count(t, n)
+	if provisional && c.store != nil {
+		if err := c.Refresh(ctx); err != nil {
+			return time.Time{}, false, err
+		}
+		due, provisional = c.count(t, n)
+	}
+	return due, provisional, nil
+}
+
+// count walks the days after t's; provisional when a day of a year not loaded was counted.
+func (c *Calendar) count(t time.Time, n int) (due time.Time, provisional bool) {
 	y, m, dd := t.In(clock.China).Date()
 	day := time.Date(y, m, dd, 0, 0, 0, 0, clock.China)
 	for n > 0 {
 		day = day.AddDate(0, 0, 1)
-		ok, err := c.IsWorkday(day)
-		if err != nil {
-			return time.Time{}, err
-		}
+		ok, known := c.workday(day)
+		provisional = provisional || !known
 		if ok {
 			n--
 		}
 	}
-	return day.AddDate(0, 0, 1), nil
+	return day.AddDate(0, 0, 1), provisional
 }

@@ -1,6 +1,7 @@
 package workdays_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -115,5 +116,49 @@ func TestParseRefusesBadFiles(t *testing.T) {
 		if _, err := workdays.Parse([]byte(raw)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// Loading a year again replaces it: a day the first file had off is a working day again when
+// the corrected file no longer lists it.
+func TestLoadingAYearAgainReplacesIt(t *testing.T) {
+	cal, err := workdays.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{
+		`{"year":2031,"holidays":["2031-01-01","2031-01-02"]}`,
+		`{"year":2031,"holidays":["2031-01-01"]}`,
+	} {
+		if _, err := cal.Load([]byte(file)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := cal.IsWorkday(day("2031-01-02")); err != nil || !ok {
+		t.Fatalf("2 January 2031 after the correction: %v, %v; want a working day", ok, err)
+	}
+	if ok, _ := cal.IsWorkday(day("2031-01-01")); ok {
+		t.Fatal("1 January 2031 became a working day")
+	}
+}
+
+// Due counts a year that is not loaded Monday to Friday and says so; AddWorkdays refuses it.
+func TestDueOverAMissingYearIsProvisional(t *testing.T) {
+	cal, err := workdays.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Thursday 24 December 2099: 25, 28, 29, 30, 31 December and, by weekdays, 1 and 4 January.
+	due, provisional, err := cal.Due(context.Background(), day("2099-12-24"), 7)
+	if err != nil || !provisional || !due.Equal(day("2100-01-05").Add(-15*time.Hour)) {
+		t.Fatalf("due %v provisional %v, %v; want the start of 5 January 2100, provisional", due, provisional, err)
+	}
+	if _, err := cal.AddWorkdays(day("2099-12-24"), 7); !errors.Is(err, workdays.ErrMissingYear) {
+		t.Fatalf("AddWorkdays over missing years: %v", err)
+	}
+	// Over shipped years only, Due agrees with AddWorkdays and is not provisional.
+	want, _ := cal.AddWorkdays(day("2026-03-02"), 7)
+	if got, provisional, err := cal.Due(context.Background(), day("2026-03-02"), 7); err != nil || provisional || !got.Equal(want) {
+		t.Fatalf("due %v provisional %v, %v; want %v", got, provisional, err, want)
 	}
 }

@@ -72,4 +72,7 @@ type AuditRecord struct {
 type WorkdaysYear struct {
 	Year  int   `json:"year"`
 	Years []int `json:"years"`
+	// Recounted is how many pending reviews' due dates changed with it (provisional ones
+	// counted again over the year's holidays).
+	Recounted int `json:"recounted"`
 }

@@ -18,12 +18,14 @@ type ReviewStatus struct {
 
 // ReviewSummary is one application as its applicant sees it.
 type ReviewSummary struct {
-	ID          string     `json:"id"`
-	State       string     `json:"state"` // pending, approved, rejected
-	SubmittedAt time.Time  `json:"submitted_at"`
-	DueAt       time.Time  `json:"due_at"`
-	DecidedAt   *time.Time `json:"decided_at,omitempty"`
-	Reason      string     `json:"reason,omitempty"` // a rejection's reason
+	ID          string    `json:"id"`
+	State       string    `json:"state"` // pending, approved, rejected
+	SubmittedAt time.Time `json:"submitted_at"`
+	DueAt       time.Time `json:"due_at"`
+	// DueProvisional: the due date was counted before that year's holidays were published.
+	DueProvisional bool       `json:"due_provisional,omitempty"`
+	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+	Reason         string     `json:"reason,omitempty"` // a rejection's reason
 }
 
 // Review form fields (multipart/form-data): the validity, the reason, and one file per photo
@@ -38,23 +40,24 @@ const (
 
 // ReviewCase is one application as a reviewer sees it.
 type ReviewCase struct {
-	ID           string         `json:"id"`
-	State        string         `json:"state"`
-	SubmittedAt  time.Time      `json:"submitted_at"`
-	DueAt        time.Time      `json:"due_at"`
-	Overdue      bool           `json:"overdue"`
-	ClaimedBy    string         `json:"claimed_by,omitempty"`
-	LeaseUntil   *time.Time     `json:"lease_until,omitempty"`
-	DocType      string         `json:"doc_type"`
-	DocNumber    string         `json:"doc_number"` // masked
-	Name         string         `json:"name"`
-	ValidityTerm string         `json:"validity_term"`
-	ValidFrom    string         `json:"valid_from"`
-	ValidUntil   string         `json:"valid_until,omitempty"`
-	Reason       string         `json:"reason"`
-	Decision     string         `json:"decision_reason,omitempty"`
-	DecidedBy    string         `json:"decided_by,omitempty"`
-	Account      *ReviewAccount `json:"account,omitempty"`
+	ID             string         `json:"id"`
+	State          string         `json:"state"`
+	SubmittedAt    time.Time      `json:"submitted_at"`
+	DueAt          time.Time      `json:"due_at"`
+	DueProvisional bool           `json:"due_provisional,omitempty"`
+	Overdue        bool           `json:"overdue"`
+	ClaimedBy      string         `json:"claimed_by,omitempty"`
+	LeaseUntil     *time.Time     `json:"lease_until,omitempty"`
+	DocType        string         `json:"doc_type"`
+	DocNumber      string         `json:"doc_number"` // masked
+	Name           string         `json:"name"`
+	ValidityTerm   string         `json:"validity_term"`
+	ValidFrom      string         `json:"valid_from"`
+	ValidUntil     string         `json:"valid_until,omitempty"`
+	Reason         string         `json:"reason"`
+	Decision       string         `json:"decision_reason,omitempty"`
+	DecidedBy      string         `json:"decided_by,omitempty"`
+	Account        *ReviewAccount `json:"account,omitempty"`
 }
 
 // ReviewAccount is the account's identity now, beside the submitted one.
@@ -80,6 +83,10 @@ type ReviewStats struct {
 	Overdue     int     `json:"overdue"`
 	Decided     int     `json:"decided_30d"`
 	MedianHours float64 `json:"median_hours_to_decision"`
+	// CalendarMissing is the year (this one, or in November and December the next) whose
+	// holiday arrangement is not loaded, so that due dates counted over it are provisional; 0
+	// when none is missing.
+	CalendarMissing int `json:"calendar_missing,omitempty"`
 }
 
 // RejectTemplates are the reviewers' ready reasons (free text may follow or replace them).

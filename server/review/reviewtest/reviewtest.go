@@ -68,6 +68,49 @@ func Run(t *testing.T, open func(t *testing.T) (review.Store, review.PhotoStore)
 		}
 	})
 
+	t.Run("PendingDueFromPagesAndSetDue", func(t *testing.T) {
+		st, _ := open(t)
+		day := func(n int) time.Time { return now.Add(time.Duration(n) * 24 * time.Hour) }
+		// r0 due before the start, r1 and r2 on the same day (ordered by id), r3 later, r4 decided.
+		for i, due := range []int{1, 5, 5, 7, 6} {
+			a := Sample(fmt.Sprint("r", i), fmt.Sprint("acc", i), now)
+			a.DueAt = day(due)
+			if err := st.Create(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ok, _ := st.Claim(ctx, "r4", "rev", now, now.Add(time.Hour)); !ok {
+			t.Fatal("claim r4")
+		}
+		if ok, _ := st.Decide(ctx, "r4", "rev", review.Approved, "", now.Add(time.Minute)); !ok {
+			t.Fatal("decide r4")
+		}
+		first, err := st.PendingDueFrom(ctx, day(5), "", 2)
+		if err != nil || fmt.Sprint(ids(first)) != "[r1 r2]" {
+			t.Fatalf("first page: %v, %v; want [r1 r2]", ids(first), err)
+		}
+		rest, err := st.PendingDueFrom(ctx, first[1].DueAt, first[1].ID, 2)
+		if err != nil || fmt.Sprint(ids(rest)) != "[r3]" {
+			t.Fatalf("second page: %v, %v; want [r3] (r4 is decided)", ids(rest), err)
+		}
+		if ok, err := st.SetDue(ctx, "r1", day(8), true); err != nil || !ok {
+			t.Fatalf("set due: %v, %v", ok, err)
+		}
+		got, _ := st.ByID(ctx, "r1")
+		if !got.DueAt.Equal(day(8)) || !got.DueProvisional {
+			t.Fatalf("after SetDue: due %v provisional %v", got.DueAt, got.DueProvisional)
+		}
+		if ok, _ := st.SetDue(ctx, "r4", day(9), false); ok {
+			t.Fatal("the due date of a decided application changed")
+		}
+		if ok, _ := st.SetDue(ctx, "nope", day(9), false); ok {
+			t.Fatal("SetDue of an unknown id reported a change")
+		}
+		if list, _ := st.Pending(ctx, 10); fmt.Sprint(ids(list)) != "[r0 r2 r3 r1]" {
+			t.Fatalf("pending after SetDue: %v; want [r0 r2 r3 r1]", ids(list))
+		}
+	})
+
 	t.Run("TwoReviewersClaimOneWins", func(t *testing.T) {
 		st, _ := open(t)
 		if err := st.Create(ctx, Sample("r1", "acc", now)); err != nil {

@@ -125,6 +125,27 @@ func (s *Reviews) Pending(ctx context.Context, limit int) ([]*review.Application
 		options.Find().SetSort(bson.D{{Key: "due_at", Value: 1}, {Key: "submitted_at", Value: 1}}).SetLimit(int64(limit)))
 }
 
+// PendingDueFrom implements review.Store.
+func (s *Reviews) PendingDueFrom(ctx context.Context, from time.Time, after string, limit int) ([]*review.Application, error) {
+	filter := bson.M{"state": review.Pending, "due_at": bson.M{"$gte": from}}
+	if after != "" {
+		filter = bson.M{"state": review.Pending, "$or": bson.A{
+			bson.M{"due_at": bson.M{"$gt": from}}, bson.M{"due_at": from, "_id": bson.M{"$gt": after}},
+		}}
+	}
+	return s.list(ctx, filter, options.Find().SetSort(bson.D{{Key: "due_at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// SetDue implements review.Store with one conditional update.
+func (s *Reviews) SetDue(ctx context.Context, id string, due time.Time, provisional bool) (bool, error) {
+	res, err := s.coll().UpdateOne(ctx, bson.M{"_id": id, "state": review.Pending},
+		bson.M{"$set": bson.M{"due_at": due, "due_provisional": provisional}})
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}
+
 // Decided implements review.Store.
 func (s *Reviews) Decided(ctx context.Context, since time.Time, limit int) ([]*review.Application, error) {
 	return s.list(ctx, bson.M{"decided_at": bson.M{"$gte": since, "$gt": time.Time{}}},

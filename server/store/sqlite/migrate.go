@@ -29,6 +29,7 @@ var migrations = []struct {
 	{"accounts: personal data sealed, legacy re-registration", accountsSealSchema},
 	{"manual reviews", reviewsSchema},
 	{"reviewer console staff", staffSchema},
+	{"working-day years added by admins, provisional due dates", workdaysSchema + reviewsDueProvisionalSchema},
 }
 
 // migrate applies the migrations the database has not had yet.

@@ -43,7 +43,7 @@ CREATE TABLE review_photos (
 `
 
 const reviewColumns = `id, account_id, state, doc_type, doc_number, name, validity_term, valid_from, valid_until,
-	reason, submitted_at, due_at, claimed_by, lease_until, decided_by, decided_at, decision_reason`
+	reason, submitted_at, due_at, claimed_by, lease_until, decided_by, decided_at, decision_reason, due_provisional`
 
 // Reviews is the review.Store.
 type Reviews struct{ db *DB }
@@ -67,9 +67,10 @@ func (s *Reviews) Create(ctx context.Context, plain *review.Application) error {
 		return err
 	}
 	_, err = s.db.w.ExecContext(ctx, `INSERT INTO reviews (`+reviewColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.AccountID, a.State, a.DocType, a.DocNumber, a.Name, a.ValidityTerm, a.ValidFrom, a.ValidUntil,
-		a.Reason, ms(a.SubmittedAt), ms(a.DueAt), a.ClaimedBy, ms(a.LeaseUntil), a.DecidedBy, ms(a.DecidedAt), a.Decision)
+		a.Reason, ms(a.SubmittedAt), ms(a.DueAt), a.ClaimedBy, ms(a.LeaseUntil), a.DecidedBy, ms(a.DecidedAt), a.Decision,
+		a.DueProvisional)
 	return err
 }
 
@@ -96,7 +97,7 @@ func scanReview(r rowScanner) (*review.Application, error) {
 	var a review.Application
 	var sub, due, lease, decided int64
 	err := r.Scan(&a.ID, &a.AccountID, &a.State, &a.DocType, &a.DocNumber, &a.Name, &a.ValidityTerm, &a.ValidFrom,
-		&a.ValidUntil, &a.Reason, &sub, &due, &a.ClaimedBy, &lease, &a.DecidedBy, &decided, &a.Decision)
+		&a.ValidUntil, &a.Reason, &sub, &due, &a.ClaimedBy, &lease, &a.DecidedBy, &decided, &a.Decision, &a.DueProvisional)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, review.ErrNotFound
 	}
@@ -140,6 +141,27 @@ func (s *Reviews) Pending(ctx context.Context, limit int) ([]*review.Application
 	return s.list(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE state = ? ORDER BY due_at, submitted_at LIMIT ?`, review.Pending, limit)
 }
 
+// PendingDueFrom implements review.Store.
+func (s *Reviews) PendingDueFrom(ctx context.Context, from time.Time, after string, limit int) ([]*review.Application, error) {
+	if after == "" {
+		return s.list(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE state = ? AND due_at >= ?
+			ORDER BY due_at, id LIMIT ?`, review.Pending, ms(from), limit)
+	}
+	return s.list(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE state = ? AND (due_at > ? OR due_at = ? AND id > ?)
+		ORDER BY due_at, id LIMIT ?`, review.Pending, ms(from), ms(from), after, limit)
+}
+
+// SetDue implements review.Store with one conditional update.
+func (s *Reviews) SetDue(ctx context.Context, id string, due time.Time, provisional bool) (bool, error) {
+	res, err := s.db.w.ExecContext(ctx, `UPDATE reviews SET due_at = ?, due_provisional = ? WHERE id = ? AND state = ?`,
+		ms(due), provisional, id, review.Pending)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // Decided implements review.Store.
 func (s *Reviews) Decided(ctx context.Context, since time.Time, limit int) ([]*review.Application, error) {
 	return s.list(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE decided_at >= ? AND decided_at > 0
@@ -169,6 +191,11 @@ func (s *Reviews) Decide(ctx context.Context, id, reviewer, to, reason string, n
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// A due date counted over a year whose holidays were not loaded is marked provisional.
+const reviewsDueProvisionalSchema = `
+ALTER TABLE reviews ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0 CHECK (due_provisional IN (0, 1));
+`
 
 // ReviewPhotos is the review.PhotoStore: a table of sealed blobs.
 type ReviewPhotos struct{ db *DB }
