@@ -8,7 +8,9 @@ BIN     := bin/jszg
 RACE_PKGS = jszg/server/quota jszg/server/code jszg/server/captcha jszg/server/session \
 	jszg/server/account jszg/server/store/sqlite $(shell $(GO) list ./wechat/...) \
 	jszg/server/realname jszg/server/review
-OTHER_PKGS = $(filter-out $(RACE_PKGS),$(shell $(GO) list ./...))
+# The browser journeys run beside the rest (deploy/test.sh).
+BROWSER_PKGS = jszg/app/e2e
+OTHER_PKGS = $(filter-out $(RACE_PKGS) $(BROWSER_PKGS),$(shell $(GO) list ./...))
 
 # axe-core, the accessibility checker the browser tests run on every page, from npm into an
 # ignored folder (one minified file is all the tests read).
@@ -16,7 +18,7 @@ AXE_VERSION := 4.14.1
 AXE_DIR     := .cache/axe-$(AXE_VERSION)
 AXE_JS      := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
-.PHONY: all run test bench deps deps-test axe web build vet fuzz clean
+.PHONY: all run test bench deps deps-test axe web build vet vet-host vet-wasm fuzz clean
 
 all: build
 
@@ -46,24 +48,33 @@ build: deps web
 run: build
 	./$(BIN)
 
-## vet: static checks
-vet:
+## vet: static checks (the Wasm half with the client build's -trimpath, so it reuses that build)
+vet: vet-host vet-wasm
+
+vet-host:
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./shared/... ./app/...
+
+vet-wasm: web
+	GOOS=js GOARCH=wasm $(GO) vet -trimpath ./shared/... ./app/...
 
 ## fuzz: every fuzz target for a few seconds, three at a time. A failure prints the fuzzer's
 ## output; a crasher stays in the package's testdata/fuzz/ (and is printed), where `go test`
-## replays it from then on.
+## replays it from then on. The first target runs alone: it builds the instrumented standard
+## library that every other target's binary reuses, which three at once would each build.
 fuzz:
-	@for pkg in $$($(GO) list ./shared/... ./server/review/normalise); do \
+	@targets=$$(for pkg in $$($(GO) list ./shared/... ./server/review/normalise); do \
 	  $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' | sed "s|^|$$pkg |"; \
-	done | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
+	done) && \
+	echo "$$targets" | head -n 1 | xargs -L 1 ./deploy/fuzz.sh "$(GO)" && \
+	echo "$$targets" | tail -n +2 | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
 
-## test: every test, the race detector on the quota packages, the fuzzers briefly, browser tests
-test: deps-test axe web vet
-	$(GO) test -count=1 $(OTHER_PKGS)
-	$(GO) test -count=1 -race $(RACE_PKGS)
-	$(MAKE) --no-print-directory fuzz
+## test: every test, the race detector on the concurrent packages, the fuzzers briefly, and the
+## browser journeys beside them
+## (the client's build and the server's checks side by side: each leaves a core idle at times)
+test: deps-test axe
+	@$(MAKE) --no-print-directory -j 2 web vet-host
+	@$(MAKE) --no-print-directory vet-wasm
+	@./deploy/test.sh "$(GO)" "$(BROWSER_PKGS)" "$(OTHER_PKGS)" "$(RACE_PKGS)"
 	@echo "make test: all passed"
 
 ## bench: speed and memory figures (see README); never asserted. Micro-benchmarks run for 3 s;
