@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# make test's run of the tests. The browser journeys spend most of their time waiting on
-# Chromium, so they run beside the rest (the other packages, then the race detector's packages,
-# then the fuzzers) and the two cores stay busy. Each part's output is printed whole once it
-# ends, so the parts never interleave; the run fails if any part failed.
+# make test's run of the tests, in two lanes that keep both cores busy: the browser journeys
+# (which spend much of their time waiting on Chromium) and then the fuzzers in one, the other
+# packages and then the race detector's packages in the other. Each part's output is printed
+# whole once it ends, so the parts never interleave; the run fails if any part failed.
 #   deploy/test.sh GO BROWSER_PKGS OTHER_PKGS RACE_PKGS
 set -uo pipefail
 go=$1 browser=$2 other=$3 race=$4
@@ -10,8 +10,13 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
 # shellcheck disable=SC2086 # the package lists are word lists
-"$go" test -count=1 $browser >"$logs/browser" 2>&1 &
-browser_pid=$!
+{
+  "$go" test -count=1 $browser >"$logs/browser" 2>&1
+  echo $? >"$logs/browser.rc"
+  make --no-print-directory fuzz GO="$go" >"$logs/fuzz" 2>&1
+  echo $? >"$logs/fuzz.rc"
+} &
+lane=$!
 
 failed=0
 part() {
@@ -26,14 +31,14 @@ part() {
 part tests "$go" test -count=1 $other
 # shellcheck disable=SC2086
 part race "$go" test -count=1 -race $race
-part fuzz make --no-print-directory fuzz GO="$go"
 
-echo "== browser journeys: $go test -count=1 $browser"
-if wait "$browser_pid"; then
-  cat "$logs/browser"
-else
-  cat "$logs/browser"
-  echo "== browser journeys FAILED"
-  failed=1
-fi
+wait "$lane"
+for name in browser fuzz; do
+  echo "== $name (beside the above)"
+  cat "$logs/$name"
+  if [ "$(cat "$logs/$name.rc" 2>/dev/null)" != 0 ]; then
+    echo "== $name FAILED"
+    failed=1
+  fi
+done
 exit "$failed"
