@@ -316,11 +316,11 @@ func (a *API) loadWorkdays(c *fiber.Ctx) error {
 	if len(c.Body()) > maxJSON {
 		return errcode.New(errcode.BodyTooLarge)
 	}
-	if _, err := workdays.Parse(c.Body()); err != nil {
-		return errcode.New(errcode.WorkdaysInvalid)
-	}
 	ctx := c.UserContext()
 	y, err := a.d.Calendar.Add(ctx, c.Body())
+	if errors.Is(err, workdays.ErrInvalid) {
+		return errcode.New(errcode.WorkdaysInvalid)
+	}
 	if err != nil {
 		return err
 	}

@@ -148,4 +148,8 @@ func TestReviewerConsoleOverHTTP(t *testing.T) {
 		!slices.Contains(wy.Years, 2031) || !slices.Contains(wy.Years, 2032) {
 		t.Fatalf("after a restart: %d %+v, years %v; want 2031 kept and 2032 added", st, e, wy.Years)
 	}
+	// A file that is not an arrangement is refused at its code and changes nothing.
+	if st, e := adm.do("POST", "/api/admin/workdays", map[string]any{"year": 2033, "workdays": []string{"2033-01-03"}}, nil); st != http.StatusBadRequest || e == nil || e.Code != errcode.WorkdaysInvalid {
+		t.Fatalf("a weekday as a make-up working day: %d %+v; want 400 %s", st, e, errcode.WorkdaysInvalid)
+	}
 }

@@ -45,6 +45,9 @@ type Store interface {
 	Years(ctx context.Context) (map[int][]byte, error)
 }
 
+// ErrInvalid is returned by Add for a file that is not a valid arrangement.
+var ErrInvalid = errors.New("not a valid holiday arrangement")
+
 // ErrMissingYear is returned for a date in a year whose arrangement is not loaded.
 var ErrMissingYear = errors.New("no holiday arrangement for the year")
 
@@ -108,11 +111,12 @@ func (c *Calendar) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// Add checks a year's file, keeps it in the store (when the calendar has one) and loads it.
+// Add checks a year's file (ErrInvalid), keeps it in the store (when the calendar has one) and
+// loads it.
 func (c *Calendar) Add(ctx context.Context, raw []byte) (*Year, error) {
 	y, err := Parse(raw)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if c.store != nil {
 		if err := c.store.PutYear(ctx, y.Year, raw); err != nil {

@@ -107,7 +107,6 @@ const (
 	RejectReasonRequired  Code = "reject_reason_required"
 	StaffSignInFailed     Code = "staff_sign_in_failed"
 	StaffOnly             Code = "staff_only"
-	WorkdaysMissingYear   Code = "workdays_missing_year"
 	WorkdaysInvalid       Code = "workdays_invalid"
 )
 
@@ -205,6 +204,5 @@ var messages = map[Code]string{
 	RejectReasonRequired:  "请填写不通过的原因",
 	StaffSignInFailed:     "用户名、密码或动态口令错误",
 	StaffOnly:             "仅审核人员可以访问",
-	WorkdaysMissingYear:   "缺少该年度的节假日安排，请管理员导入后再试",
 	WorkdaysInvalid:       "节假日安排文件格式不正确",
 }
