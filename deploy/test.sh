@@ -2,39 +2,44 @@
 # make test's run of the tests, in two lanes that keep both cores busy: the browser journeys
 # (which spend much of their time waiting on Chromium) and then the fuzzers in one, the other
 # packages and then the race detector's packages in the other. Each part's output is printed
-# whole once it ends, so the parts never interleave; the run fails if any part failed.
+# whole once it ends, with the seconds it took, so the parts never interleave; the run fails if
+# any part failed.
 #   deploy/test.sh GO BROWSER_PKGS OTHER_PKGS RACE_PKGS
+# make test has run `go vet ./...` (every analyzer, test files included) before this, so the
+# tests run with -vet=off: go test's own vet, a subset of the same analyzers, would vet every
+# dependency again for each build mode (plain, race, fuzz).
 set -uo pipefail
 go=$1 browser=$2 other=$3 race=$4
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
+start=$SECONDS
+
+# timed NAME CMD...: runs CMD, its output to $logs/NAME, its exit code to $logs/NAME.rc and
+# the seconds since the start of the run at which it began and ended to $logs/NAME.time.
+timed() {
+  local name=$1 began=$((SECONDS - start)); shift
+  "$@" >"$logs/$name" 2>&1
+  echo $? >"$logs/$name.rc"
+  echo "from ${began} s to $((SECONDS - start)) s" >"$logs/$name.time"
+}
 
 # shellcheck disable=SC2086 # the package lists are word lists
 {
-  "$go" test -count=1 $browser >"$logs/browser" 2>&1
-  echo $? >"$logs/browser.rc"
-  make --no-print-directory fuzz GO="$go" >"$logs/fuzz" 2>&1
-  echo $? >"$logs/fuzz.rc"
+  timed browser "$go" test -count=1 -vet=off $browser
+  timed fuzz make --no-print-directory fuzz GO="$go"
 } &
 lane=$!
 
-failed=0
-part() {
-  local name=$1; shift
-  echo "== $name: $*"
-  if ! "$@"; then
-    echo "== $name FAILED"
-    failed=1
-  fi
+# shellcheck disable=SC2086
+{
+  timed tests "$go" test -count=1 -vet=off $other
+  timed race "$go" test -count=1 -vet=off -race $race
 }
-# shellcheck disable=SC2086
-part tests "$go" test -count=1 $other
-# shellcheck disable=SC2086
-part race "$go" test -count=1 -race $race
 
 wait "$lane"
-for name in browser fuzz; do
-  echo "== $name (beside the above)"
+failed=0
+for name in tests race browser fuzz; do
+  echo "== $name ($(cat "$logs/$name.time" 2>/dev/null))"
   cat "$logs/$name"
   if [ "$(cat "$logs/$name.rc" 2>/dev/null)" != 0 ]; then
     echo "== $name FAILED"
