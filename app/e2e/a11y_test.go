@@ -203,6 +203,7 @@ func outboxCode(b *browser, env *testenv.Env, phone string, after int) string {
 // first error focused, text and target sizes in 关怀模式, and the six tabs in sight at 360 px.
 func TestEveryoneCanUseIt(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	src := axeSource(t)
 	env := testenv.Start(t)
 	b := newBrowser(t)

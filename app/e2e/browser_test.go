@@ -252,8 +252,25 @@ func (b *browser) waitFor(what, cond string) {
 	ctx, cancel := context.WithTimeout(b.ctx, actionTimeout)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		b.tb.Fatalf("waiting for %s: %v", what, err)
+		b.tb.Fatalf("waiting for %s: %v\n%s", what, err, b.pageState())
 	}
+}
+
+// pageState is what a failed wait shows of the page: its address, the focused element and the
+// text a person sees, so that a journey failing once in a loaded run can be read afterwards.
+func (b *browser) pageState() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const a = document.activeElement;
+		const text = (document.body ? document.body.innerText : "").replace(/\n+/g, " | ");
+		return "at " + location.href + ", focus on " + (a ? a.tagName + "#" + a.id : "nothing") +
+			"; the page says: " + text.slice(0, 1500);
+	})()`))
+	if err != nil {
+		return "(the page could not be read: " + err.Error() + ")"
+	}
+	return s
 }
 
 // typeInto focuses the field, replaces its content with text as an input method would commit

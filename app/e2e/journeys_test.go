@@ -92,6 +92,7 @@ func requestCode(b *browser, env *testenv.Env, phone string) string {
 // 个人信息中心, 退出登录; on a phone, with the screenshots of each page on both viewports.
 func TestRegisterSignInProfileLogout(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	a := newApplicant()
@@ -169,6 +170,7 @@ func TestRegisterSignInProfileLogout(t *testing.T) {
 // and 提交 with them sends nothing.
 func TestRulesCheckedBeforeSending(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	b.phone()
@@ -229,6 +231,7 @@ func TestRulesCheckedBeforeSending(t *testing.T) {
 // stays in its own field as rows come and go.
 func TestResidencePermitFields(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	b.phone()
@@ -283,6 +286,7 @@ func TestResidencePermitFields(t *testing.T) {
 // was typed.
 func TestServerVerdictAtItsField(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	b.phone()
@@ -326,6 +330,7 @@ func TestServerVerdictAtItsField(t *testing.T) {
 // again when a request fails.
 func TestOfflineNotice(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	b.open(env.URL+"/login", "login")
@@ -340,6 +345,7 @@ func TestOfflineNotice(t *testing.T) {
 // cannot load.
 func TestRepeatVisitOffline(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	b.open(env.URL+"/login", "login")
@@ -371,6 +377,7 @@ func atoi(s string) int {
 // wrong pair: the agreement page, a mistyped address, and the one generic sign-in error.
 func TestOtherPagesAndAWrongPassword(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	b := newBrowser(t)
 	b.phone()

@@ -38,6 +38,7 @@ func moeSignIn(b *browser, number, name string) {
 // the personal centre. A refusal comes back to 登录 with its message.
 func TestMoESignIn(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	axe := axeSource(t)
 	env := testenv.Start(t)
 	b := newBrowser(t)
@@ -88,6 +89,7 @@ func TestMoESignIn(t *testing.T) {
 // when another WeChat scans it, and lets the new password be set once the bound one does.
 func TestResetPasswordByWeChat(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	axe := axeSource(t)
 	env := testenv.Start(t)
 	phone := wechatPhone(t, env)

@@ -110,6 +110,7 @@ func signInWith(b *browser, env *testenv.Env, a applicant, pw string) {
 // the new password signs in. axe runs on every step in both modes.
 func TestResetPasswordByEmailAndSMS(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	axe := axeSource(t)
 	env := testenv.Start(t)
 	b := newBrowser(t)
@@ -192,6 +193,7 @@ func TestResetPasswordByEmailAndSMS(t *testing.T) {
 // 修改个人身份信息 with a new 民族 taking effect at once and a new name staged for 实名核验.
 func TestProfileActions(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	axe := axeSource(t)
 	env := testenv.Start(t)
 	b := newBrowser(t)

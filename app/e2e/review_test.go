@@ -107,6 +107,7 @@ func staffSignInPage(t *testing.T, b *browser, env *testenv.Env, password string
 // new page and dialog, in both modes.
 func TestRealNameThenManualReviewApproved(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	src := axeSource(t)
 	env := testenv.Start(t, testenv.WithConfig(func(c *config.Config) {
 		c.Entries = map[string]string{"certification": "/agreement", "registration": "/agreement"}
@@ -226,6 +227,7 @@ func TestRealNameThenManualReviewApproved(t *testing.T) {
 // note; the applicant reads the reason and applies again, with one application fewer.
 func TestManualReviewRejectedThenReapplied(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	a := unverifiedApplicant(t, env)
 	b := newBrowser(t)

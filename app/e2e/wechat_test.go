@@ -93,6 +93,7 @@ func signIn(b *browser, env *testenv.Env, a applicant) {
 // account comes bound to that WeChat user, who gets the 绑定成功 notice.
 func TestRegisterWithWeChatScan(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	env := testenv.Start(t)
 	phone := wechatPhone(t, env)
 	b := newBrowser(t)
@@ -158,6 +159,7 @@ func (c *laterClock) skip(d time.Duration) { c.ahead.Add(int64(d)) }
 // authorization, which comes back with its message.
 func TestBindWeChatInProfile(t *testing.T) {
 	requireBrowser(t)
+	t.Parallel()
 	clk := &laterClock{}
 	env := testenv.Start(t, testenv.WithClock(clk))
 	phone := wechatPhone(t, env)
