@@ -236,13 +236,20 @@ func TestStartSaysNothingAboutExistence(t *testing.T) {
 			t.Fatalf("answer %s, want 200", k)
 		}
 	}
-	// The wire-protocol test engine scans whole collections, so its timings say nothing about
-	// the product's; the production engines answer a hit and a miss through the same index.
-	// Other packages' tests share the machine's cores, so a round whose medians differ by more
-	// than 10 % is measured again (three rounds at most): a real difference shows in every round.
-	if os.Getenv("JSZG_TEST_STORE") == "ferretdb" {
+	// The timings are compared only on a quiet machine: make test runs this test again alone,
+	// with JSZG_TIMING_CHECKS=1, once every other test has ended (on a loaded machine the extra
+	// work of a hit, reading and opening the row, stretches to some 20 %). The wire-protocol test
+	// engine scans whole collections, so its timings say nothing about the product's; the
+	// production engines answer a hit and a miss through the same index. A round whose medians
+	// differ by more than 10 % is measured again (three rounds at most): a real difference shows
+	// in every round.
+	switch {
+	case os.Getenv("JSZG_TEST_STORE") == "ferretdb":
 		t.Log("timings not compared on the wire-protocol test engine")
-	} else {
+	case os.Getenv("JSZG_TIMING_CHECKS") != "1":
+		t.Logf("timings not compared (JSZG_TIMING_CHECKS=1 compares them): median of 输入账号: existing %v, unknown %v",
+			median(tKnown), median(tUnknown))
+	default:
 		for trial := 1; ; trial++ {
 			mk, mu := median(tKnown), median(tUnknown)
 			diff := float64(mk-mu) / float64(max(mk, mu))
