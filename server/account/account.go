@@ -94,7 +94,8 @@ type Store interface {
 	// Create inserts a new live account; ErrTaken when the number has a live account.
 	Create(ctx context.Context, acc *Account) error
 	// ByDocNumber returns the live account holding a normalised document number (never one
-	// that only supersedes a legacy account); ErrNotFound.
+	// that only supersedes a legacy account); ErrNotFound. A miss should cost what a hit costs,
+	// so that the time of an answer does not tell whether a number is registered.
 	ByDocNumber(ctx context.Context, docNumber string) (*Account, error)
 	// Candidates returns every live account of a document number: its holder and the accounts
 	// registered over it that await verification, oldest first.
