@@ -72,9 +72,9 @@ fuzz:
 	echo "$$targets" | head -n 1 | xargs -L 1 ./deploy/fuzz.sh "$(GO)" && \
 	echo "$$targets" | tail -n +2 | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
 
-## test: every test and the fuzzers briefly; the browser journeys in a lane beside the rest, the
-## timing comparisons alone at the end (deploy/test.sh); the client's build and the server's
-## checks side by side first (each leaves a core idle at times)
+## test: every test and the fuzzers briefly, the browser journeys in a lane beside the rest
+## (deploy/test.sh); the client's build and the server's checks side by side first (each leaves
+## a core idle at times)
 test: deps-test axe
 	@$(MAKE) --no-print-directory -j 2 web vet-host WEBBUILD_FLAGS=-brotli=5
 	@$(MAKE) --no-print-directory vet-wasm WEBBUILD_FLAGS=-brotli=5
@@ -91,6 +91,7 @@ bench: deps-test web
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./server/account/ ./server/captcha/ ./server/review/normalise/
 	$(GO) test -run '^$$' -bench Write -benchtime 3s ./server/store/sqlite/
 	$(GO) test -run '^$$' -bench LookupByDocNumber -benchtime 1x ./server/store/sqlite/
+	$(GO) test -run '^$$' -bench StartExistingVsUnknown -benchtime 1x ./server/passwordreset/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./server/httpapi/ ./wechat/ ./app/e2e/
 
 clean:
