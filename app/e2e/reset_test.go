@@ -64,11 +64,15 @@ func startReset(b *browser, env *testenv.Env, a applicant) {
 	b.waitFor("安全验证", `document.getElementById("verify-title") !== null`)
 }
 
-// newPassword types pw twice into 新密码 / 确认密码.
+// newPassword types pw twice into 新密码 / 确认密码 and waits, as a person looks, until the page
+// has taken both: an earlier error under a field gone. The button below moves up when it goes,
+// and a click aimed before that lands where the button was (a loaded run once lost 确认修改 so).
 func newPassword(b *browser, pw string) {
 	b.tb.Helper()
 	b.typeInto("password", pw)
 	b.typeInto("password_confirm", pw)
+	b.waitFor("the new password taken", `document.getElementById("password-error") === null &&
+		document.getElementById("password_confirm-error") === null`)
 }
 
 var resetLink = regexp.MustCompile(`https?://\S+/reset/link\?token=[A-Za-z0-9_-]+`)
