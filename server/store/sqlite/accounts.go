@@ -134,7 +134,9 @@ func (s *Accounts) ByDocNumber(ctx context.Context, docNumber string) (*account.
 	// A miss reads, scans and opens the newest stored row in the place of the one it did not
 	// find, and throws it away: it then costs what a hit costs (the table's pages read, a row
 	// decoded, six fields opened), so the time of an answer (忘记密码's 输入账号 answers within a
-	// millisecond) does not tell whether a number is registered.
+	// millisecond) does not tell whether a number is registered. SQLite runs the arms of a
+	// UNION ALL in order and stops at the LIMIT, so a hit reads no second row; the last column
+	// says which arm a row came from (the contract suite's look-ups would fail otherwise).
 	rows, err := s.db.r.QueryContext(ctx, `SELECT * FROM (SELECT `+accountColumns+`, 1 FROM accounts
 		WHERE doc_key = ? AND archived_at IS NULL AND supersedes = '' LIMIT 1)
 		UNION ALL SELECT * FROM (SELECT `+accountColumns+`, 0 FROM accounts
