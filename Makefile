@@ -61,24 +61,22 @@ vet-host:
 vet-wasm: web
 	GOOS=js GOARCH=wasm $(GO) vet -trimpath ./shared/... ./app/...
 
-## fuzz: every fuzz target for a few seconds, three at a time. A failure prints the fuzzer's
+## fuzz: every fuzz target for a few seconds, three at a time (the targets read from the test
+## files, which costs no build). A failure prints the fuzzer's
 ## output; a crasher stays in the package's testdata/fuzz/ (and is printed), where `go test`
 ## replays it from then on. The first target runs alone: it builds the instrumented standard
 ## library that every other target's binary reuses, which three at once would each build.
 fuzz:
-	@targets=$$(for pkg in $$($(GO) list ./shared/... ./server/review/normalise); do \
-	  $(GO) test -vet=off -list '^Fuzz' $$pkg | grep '^Fuzz' | sed "s|^|$$pkg |"; \
-	done) && \
+	@targets=$$($(GO) list -f '{{.ImportPath}} {{.Dir}}' ./shared/... ./server/review/normalise | \
+	  while read -r pkg dir; do \
+	    cat "$$dir"/*_test.go 2>/dev/null | sed -n "s|^func \(Fuzz[A-Za-z0-9_]*\)(.*|$$pkg \1|p"; \
+	  done) && \
 	echo "$$targets" | head -n 1 | xargs -L 1 ./deploy/fuzz.sh "$(GO)" && \
 	echo "$$targets" | tail -n +2 | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
 
 ## test: every test and the fuzzers briefly, the browser journeys in a lane beside the rest
 ## (deploy/test.sh); the client's build and the server's checks side by side first (each leaves
 ## a core idle at times)
-## Most of it is compiling: the compiler's garbage collector runs at a quarter of its usual pace
-## (GOGC=400; compiling the standard library took 14 % less CPU so, and the compilers' memory
-## stays far below the machine's), and so do the tests, which assert nothing about memory.
-test: export GOGC = 400
 test: deps-test axe
 	@$(MAKE) --no-print-directory -j 2 web vet-host WEBBUILD_FLAGS=-brotli=5
 	@$(MAKE) --no-print-directory vet-wasm WEBBUILD_FLAGS=-brotli=5
