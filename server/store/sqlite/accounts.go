@@ -154,11 +154,12 @@ func (s *Accounts) ByDocNumber(ctx context.Context, docNumber string) (*account.
 	if err != nil {
 		return nil, err
 	}
-	if err := account.Open(s.db.pii, &a.Account, a.KeyID); err != nil {
+	err = account.Open(s.db.pii, &a.Account, a.KeyID)
+	switch {
+	case !found:
+		return nil, account.ErrNotFound // whatever the stand-in row's opening said
+	case err != nil:
 		return nil, fmt.Errorf("open account %s: %w", a.ID, err)
-	}
-	if !found {
-		return nil, account.ErrNotFound
 	}
 	return &a.Account, nil
 }
