@@ -62,9 +62,8 @@ vet-wasm: web
 	GOOS=js GOARCH=wasm $(GO) vet -trimpath ./shared/... ./app/...
 
 ## fuzz: every fuzz target for a few seconds, three at a time (the targets read from the test
-## files, which costs no build). A failure prints the fuzzer's
-## output; a crasher stays in the package's testdata/fuzz/ (and is printed), where `go test`
-## replays it from then on. The first target runs alone: it builds the instrumented standard
+## files, which costs no build). A failure prints the fuzzer's output; a crasher stays in the
+## package's testdata/fuzz/ (and is printed), where `go test` replays it from then on. The first target runs alone: it builds the instrumented standard
 ## library that every other target's binary reuses, which three at once would each build.
 fuzz:
 	@targets=$$($(GO) list -f '{{.ImportPath}} {{.Dir}}' ./shared/... ./server/review/normalise | \
