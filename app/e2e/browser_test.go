@@ -74,7 +74,8 @@ func shmRoomy() bool {
 	return st.Bavail*uint64(st.Bsize) >= 256<<20
 }
 
-// browser is one headless Chromium with a fresh profile and one tab.
+// browser is one tab in a browser context of its own (cookies, storage, cache and service
+// workers as in a fresh profile) of the Chromium that the package's tests share.
 type browser struct {
 	tb  testing.TB
 	ctx context.Context // the tab; no deadline, the browser lives as long as it
@@ -84,41 +85,87 @@ type browser struct {
 	exceptions []string
 }
 
-// newBrowser starts Chromium for the test and closes it when the test ends.
+// chromium is the one browser process of the test binary, started by the first test that needs
+// it and closed by TestMain: each journey starting Chromium of its own cost some two CPU-seconds
+// more, sixteen times over, on the machine that also runs the other tests.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab, kept open; journeys open theirs beside it
+	cancel func()
+	err    error
+}
+
+// TestMain closes the shared browser after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	os.Exit(code)
+}
+
+// startChromium starts the shared browser, with a profile folder of its own that goes with it.
+func startChromium() (context.Context, error) {
+	chromium.once.Do(func() {
+		profile, err := os.MkdirTemp("", "jszg-e2e-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(chromePath),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.UserDataDir(profile),
+		)
+		if shmRoomy() {
+			// chromedp's defaults put Chrome's shared memory in the temporary folder, for
+			// containers with a tiny /dev/shm; on disk it slows every large response (the
+			// Wasm) and would distort the load-time figures.
+			opts = append(opts, chromedp.Flag("disable-dev-shm-usage", false))
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelFirst := chromedp.NewContext(allocCtx)
+		chromium.ctx = ctx
+		chromium.cancel = func() {
+			_ = chromedp.Cancel(ctx)
+			cancelFirst()
+			cancelAlloc()
+			_ = os.RemoveAll(profile)
+		}
+		if err := chromedp.Do(ctx); err != nil {
+			chromium.err = fmt.Errorf("start browser %s: %w", chromePath, err)
+		}
+	})
+	return chromium.ctx, chromium.err
+}
+
+// newBrowser opens a tab in a new browser context of the shared Chromium for the test, and
+// closes both when the test ends.
 func newBrowser(tb testing.TB) *browser {
 	tb.Helper()
-	profile := tb.TempDir()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromePath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-	)
-	if shmRoomy() {
-		// chromedp's defaults put Chrome's shared memory in the temporary folder, for
-		// containers with a tiny /dev/shm; on disk it slows every large response (the Wasm)
-		// and would distort the load-time figures.
-		opts = append(opts, chromedp.Flag("disable-dev-shm-usage", false))
+	parent, err := startChromium()
+	if err != nil {
+		tb.Fatal(err)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	ctx, cancelTab := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
 	b := &browser{tb: tb, ctx: ctx}
-	// Registered after TempDir, so it runs before the profile is removed.
 	tb.Cleanup(func() {
-		_ = chromedp.Cancel(ctx)
+		if err := chromedp.Cancel(ctx); err != nil {
+			tb.Logf("closing the tab: %v", err)
+		}
 		cancelTab()
-		cancelAlloc()
 		b.report()
 	})
-	// Start the browser first: the console can only be listened to on a live tab.
+	// Open the tab first: the console can only be listened to on a live tab.
 	if err := chromedp.Do(ctx); err != nil {
-		tb.Fatalf("start browser %s: %v", chromePath, err)
+		tb.Fatalf("open a tab in a new browser context: %v", err)
 	}
 	b.listen()
 	return b
