@@ -12,7 +12,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for try in 1 2; do
   before=$(ls "$corpus" 2>/dev/null | sort)
-  if "$go" test -vet=off -run '^$' -fuzz "^${target}\$" -fuzztime 3s -parallel 1 "$pkg" >"$log" 2>&1; then
+  if "$go" test -vet=off -ldflags=-w -run '^$' -fuzz "^${target}\$" -fuzztime 3s -parallel 1 "$pkg" >"$log" 2>&1; then
     exit 0
   fi
   after=$(ls "$corpus" 2>/dev/null | sort)
