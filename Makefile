@@ -61,17 +61,13 @@ vet-host:
 vet-wasm: web
 	GOOS=js GOARCH=wasm $(GO) vet -trimpath ./shared/... ./app/...
 
-## fuzz: every fuzz target for a few seconds, three at a time (the targets read from the test
-## files, which costs no build). A failure prints the fuzzer's output; a crasher stays in the
-## package's testdata/fuzz/ (and is printed), where `go test` replays it from then on. The first target runs alone: it builds the instrumented standard
-## library that every other target's binary reuses, which three at once would each build.
+## fuzz: every fuzz target for FUZZTIME with one worker, three at a time, each package's
+## instrumented binary built once (deploy/fuzz.sh). A failure prints the fuzzer's output; a crasher
+## stays in the package's testdata/fuzz/ (and is printed), where `go test` replays it from then on.
+## For a longer hunt: make fuzz FUZZTIME=5m.
+FUZZTIME ?= 2s
 fuzz:
-	@targets=$$($(GO) list -f '{{.ImportPath}} {{.Dir}}' ./shared/... ./server/review/normalise | \
-	  while read -r pkg dir; do \
-	    cat "$$dir"/*_test.go 2>/dev/null | sed -n "s|^func \(Fuzz[A-Za-z0-9_]*\)(.*|$$pkg \1|p"; \
-	  done) && \
-	echo "$$targets" | head -n 1 | xargs -L 1 ./deploy/fuzz.sh "$(GO)" && \
-	echo "$$targets" | tail -n +2 | xargs -P 3 -L 1 ./deploy/fuzz.sh "$(GO)"
+	@./deploy/fuzz.sh "$(GO)" "$(FUZZTIME)" ./shared/... ./server/review/normalise
 
 ## test: every test and the fuzzers briefly, the browser journeys in a lane beside the rest
 ## (deploy/test.sh); the client's build and the server's checks side by side first (each leaves

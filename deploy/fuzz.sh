@@ -1,31 +1,64 @@
 #!/usr/bin/env bash
-# Runs one fuzz target for a few seconds with one worker (make fuzz runs three at a time). On failure it prints the fuzzer's whole
-# output and any new crasher the fuzzer kept in the package's testdata/fuzz/. A failure with no
-# crasher (the fuzzing engine itself stopping, which a loaded machine can cause) is tried once
-# more, and reported as such if it happens again.
+# make fuzz: every fuzz target of the given packages for a few seconds with one worker, three at
+# a time. Each package's fuzzing binary is built once (instrumented, one package after another:
+# the first build instruments the standard library that the others reuse), and each of its
+# targets runs from it in the package's folder, as `go test -fuzz` would run it.
+#
+# On failure a target prints the fuzzer's whole output and any new crasher the fuzzer kept in the
+# package's testdata/fuzz/, where `go test` replays it from then on. A failure with no crasher
+# (the fuzzing engine itself stopping, which a loaded machine can cause) is tried once more, and
+# reported as such if it happens again.
+#   deploy/fuzz.sh GO FUZZTIME PKG...
+#   deploy/fuzz.sh run BIN PKG DIR CACHE FUZZTIME TARGET   (one target; used by the above)
 set -uo pipefail
-go=$1 pkg=$2 target=$3
-dir=$("$go" list -f '{{.Dir}}' "$pkg")
-corpus="$dir/testdata/fuzz/$target"
-echo "fuzz $pkg $target"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-for try in 1 2; do
-  before=$(ls "$corpus" 2>/dev/null | sort)
-  if "$go" test -vet=off -ldflags=-w -run '^$' -fuzz "^${target}\$" -fuzztime 3s -parallel 1 "$pkg" >"$log" 2>&1; then
-    exit 0
-  fi
-  after=$(ls "$corpus" 2>/dev/null | sort)
-  new=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' || true)
-  echo "--- $target failed (try $try); fuzzer output:"
-  cat "$log"
-  if [ -n "$new" ]; then
-    for f in $new; do
-      echo "--- crasher kept in $corpus/$f (go test $pkg replays it):"
-      cat "$corpus/$f"
-    done
+
+if [ "$1" = run ]; then
+  bin=$2 pkg=$3 dir=$4 cache=$5 fuzztime=$6 target=$7
+  corpus="$dir/testdata/fuzz/$target"
+  echo "fuzz $pkg $target"
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  for try in 1 2; do
+    before=$(ls "$corpus" 2>/dev/null | sort)
+    if (cd "$dir" && "$bin" -test.run='^$' -test.fuzz="^${target}\$" -test.fuzztime="$fuzztime" \
+        -test.parallel=1 -test.fuzzcachedir="$cache") >"$log" 2>&1; then
+      exit 0
+    fi
+    after=$(ls "$corpus" 2>/dev/null | sort)
+    new=$(comm -13 <(echo "$before") <(echo "$after") | grep -v '^$' || true)
+    echo "--- $target failed (try $try); fuzzer output:"
+    cat "$log"
+    if [ -n "$new" ]; then
+      for f in $new; do
+        echo "--- crasher kept in $corpus/$f (go test $pkg replays it):"
+        cat "$corpus/$f"
+      done
+      exit 1
+    fi
+    echo "--- no crasher was written: the fuzzing engine stopped; trying once more"
+  done
+  exit 1
+fi
+
+go=$1 fuzztime=$2
+shift 2
+bins=$(mktemp -d)
+trap 'rm -rf "$bins"' EXIT
+gocache=$("$go" env GOCACHE)
+jobs=$bins/jobs
+: >"$jobs"
+# The targets are read from the test files, which costs no build.
+while read -r pkg dir; do
+  targets=$(cat "$dir"/*_test.go 2>/dev/null | sed -n 's|^func \(Fuzz[A-Za-z0-9_]*\)(.*|\1|p')
+  [ -n "$targets" ] || continue
+  bin=$bins/$(echo "$pkg" | tr / _).test
+  if ! "$go" test -c -vet=off -ldflags=-w -fuzz=. -o "$bin" "$pkg"; then
+    echo "--- $pkg: the fuzzing binary did not build"
     exit 1
   fi
-  echo "--- no crasher was written: the fuzzing engine stopped; trying once more"
-done
-exit 1
+  for t in $targets; do
+    # Where go test keeps the inputs the fuzzer found interesting.
+    echo "$bin $pkg $dir $gocache/fuzz/$pkg $fuzztime $t" >>"$jobs"
+  done
+done < <("$go" list -f '{{.ImportPath}} {{.Dir}}' "$@")
+xargs -P 3 -L 1 "$0" run <"$jobs"
