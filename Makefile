@@ -1,6 +1,9 @@
 # The two commands of the README: `make run` and `make test`. Each installs what is missing.
 GO      ?= go
 BIN     := bin/jszg
+# The tests run FerretDB (the MongoDB wire-protocol engine of the store tests) on its SQLite
+# backend: leaving out its PostgreSQL backend saves compiling pgx and twenty other packages.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=ferretdb_no_postgresql)
 # The browser journeys run beside the rest (deploy/test.sh).
 BROWSER_PKGS = jszg/app/e2e
 OTHER_PKGS = $(filter-out $(BROWSER_PKGS),$(shell $(GO) list ./...))
