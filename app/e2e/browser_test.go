@@ -247,7 +247,7 @@ func (b *browser) do(timeout time.Duration, steps ...chromedp.Action[chromedp.Vo
 func (b *browser) must(steps ...chromedp.Action[chromedp.Void]) {
 	b.tb.Helper()
 	if err := b.do(actionTimeout, steps...); err != nil {
-		b.tb.Fatal(err)
+		b.tb.Fatalf("%v\n%s", err, b.pageState())
 	}
 }
 
