@@ -27,7 +27,7 @@ import (
 	"jszg/server/testenv"
 )
 
-// Generous bounds: two cores compile an 8 MB Wasm module in each fresh browser.
+// Generous bounds: two cores compile a 10 MB Wasm module in each fresh browser context.
 const (
 	pageTimeout   = 45 * time.Second
 	actionTimeout = 20 * time.Second
@@ -288,8 +288,7 @@ func (b *browser) waitPage(page string) {
 	b.tb.Helper()
 	sel := fmt.Sprintf(`#app-ready[data-page=%q]`, page)
 	if err := b.do(pageTimeout, chromedp.WaitReady(chromedp.CSS(sel))); err != nil {
-		loc, _ := chromedp.Run(b.ctx, chromedp.Location())
-		b.tb.Fatalf("page %q did not mount (at %s): %v", page, loc, err)
+		b.tb.Fatalf("page %q did not mount: %v\n%s", page, err, b.pageState())
 	}
 }
 
