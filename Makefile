@@ -3,7 +3,8 @@ GO      ?= go
 BIN     := bin/jszg
 # The tests run FerretDB (the MongoDB wire-protocol engine of the store tests) on its SQLite
 # backend: leaving out its PostgreSQL backend saves compiling pgx and twenty other packages.
-export GOFLAGS := $(strip $(GOFLAGS) -tags=ferretdb_no_postgresql)
+# A make run inside make inherits the tag: filter-out keeps a single copy.
+export GOFLAGS := $(strip $(filter-out -tags=ferretdb_no_postgresql,$(GOFLAGS)) -tags=ferretdb_no_postgresql)
 # The browser journeys run beside the rest (deploy/test.sh).
 BROWSER_PKGS = jszg/app/e2e
 OTHER_PKGS = $(filter-out $(BROWSER_PKGS),$(shell $(GO) list ./...))
